@@ -1,0 +1,41 @@
+# tfc: the two entry points are `make run` and `make test`; both install what
+# is missing, configure and build incrementally.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+PYTHON := /usr/bin/python3
+LIT := /usr/lib/llvm-22/bin/lit
+CLANG_FORMAT ?= $(shell command -v clang-format-22 || echo /usr/lib/llvm-22/bin/clang-format)
+
+.PHONY: all deps configure build run test check-lit check-format format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@scripts/configure.sh $(BUILD_DIR) $(BUILD_TYPE)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@scripts/run-example.sh $(BUILD_DIR)
+
+check-lit: build
+	@$(LIT) -sv $(BUILD_DIR)/test
+
+check-format:
+	@scripts/format.sh --check
+
+format:
+	@scripts/format.sh
+
+test: build
+	@scripts/run-tests.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,40 @@
+//===- Passes.td - tfm dialect transformations -------------*- tablegen -*-===//
+
+#ifndef TFM_TRANSFORMS_PASSES_TD
+#define TFM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TfmBindWeights : Pass<"tfm-bind-weights", "ModuleOp"> {
+  let summary = "Bind tfm.weight ops to offsets in one weight blob";
+  let description = [{
+    Lays out every distinct weight (by name) in one byte blob, each tensor
+    at an `alignment`-byte boundary, in order of first use. Every function
+    that reads weights gets a leading `memref<?xi8>` argument (the blob, as
+    the runtime maps it) and each `tfm.weight` becomes a `memref.view` of it
+    at the tensor's offset, entered into tensor land by a read-only
+    `bufferization.to_tensor ... restrict`.
+
+    The layout is recorded on the module as `tfm.weight_table`: an array of
+    `{name, offset, type}` dictionaries, plus `tfm.weight_bytes`. The driver
+    writes the blob from the checkpoint in exactly that layout.
+
+    A name used with two different types, or a weight read by a function
+    that is called from elsewhere in the module, is reported as an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every tensor in the blob (a power of two)">
+  ];
+  let statistics = [
+    Statistic<"numWeights", "weights", "Number of distinct weights bound">,
+    Statistic<"numBytes", "bytes", "Size of the weight blob in bytes">
+  ];
+}
+
+#endif // TFM_TRANSFORMS_PASSES_TD

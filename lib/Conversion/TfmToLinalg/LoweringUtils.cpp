@@ -1,0 +1,91 @@
+//===- LoweringUtils.cpp - helpers shared by the tfm lowerings ------------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+
+using namespace mlir;
+
+namespace mlir::tfc::lowering {
+
+SmallVector<utils::IteratorType> parallelIters(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
+                  ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dyn;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      dyn.push_back(getValueOrCreateConstantIndexOp(b, loc, sizes[i]));
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), dyn);
+}
+
+Value createFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                   ArrayRef<OpFoldResult> sizes, Value fillValue) {
+  Value empty = createEmpty(b, loc, type, sizes);
+  return linalg::FillOp::create(b, loc, ValueRange{fillValue},
+                                ValueRange{empty})
+      .getResult(0);
+}
+
+Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
+  return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
+}
+
+Value extendToF32(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+Value truncateTo(OpBuilder &b, Location loc, Value v, Type t) {
+  if (v.getType() == t)
+    return v;
+  return arith::TruncFOp::create(b, loc, t, v);
+}
+
+Type accumulatorType(Type t) {
+  return Float32Type::get(t.getContext());
+}
+
+AffineMap identityMap(MLIRContext *ctx, unsigned n) {
+  return AffineMap::getMultiDimIdentityMap(n, ctx);
+}
+
+AffineMap dropLastDimMap(MLIRContext *ctx, unsigned n) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned i = 0; i + 1 < n; ++i)
+    exprs.push_back(getAffineDimExpr(i, ctx));
+  return AffineMap::get(n, 0, exprs, ctx);
+}
+
+Value truncateTensor(OpBuilder &b, Location loc, Value f32Tensor,
+                     RankedTensorType target) {
+  auto srcType = cast<RankedTensorType>(f32Tensor.getType());
+  if (srcType.getElementType() == target.getElementType())
+    return f32Tensor;
+  unsigned r = srcType.getRank();
+  auto resultType =
+      RankedTensorType::get(srcType.getShape(), target.getElementType());
+  Value empty = createEmpty(b, loc, resultType,
+                            tensor::getMixedSizes(b, loc, f32Tensor));
+  SmallVector<AffineMap> maps(2, identityMap(b.getContext(), r));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{f32Tensor},
+             ValueRange{empty}, maps, parallelIters(r),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, truncateTo(nb, l, args[0], target.getElementType()));
+             })
+      .getResult(0);
+}
+
+Value indexToF32(OpBuilder &b, Location loc, Value index) {
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  return arith::SIToFPOp::create(b, loc, b.getF32Type(), i64);
+}
+
+} // namespace mlir::tfc::lowering

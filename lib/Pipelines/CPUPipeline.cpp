@@ -1,0 +1,97 @@
+//===- CPUPipeline.cpp - tfm to LLVM for the host CPU ---------------------===//
+
+#include "tfc/Pipelines/Pipelines.h"
+
+#include "tfc/Codegen/Passes.h"
+#include "tfc/Conversion/Passes.h"
+#include "tfc/Dialect/Tfm/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
+                                         const CPUPipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  tfm::TfmBindWeightsOptions bind;
+  bind.alignment = options.weightAlignment;
+  pm.addPass(tfm::createTfmBindWeights(bind));
+  pm.addPass(tfc::createConvertTfmToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                          const CPUPipelineOptions &options) {
+  if (options.approximateMath)
+    pm.addNestedPass<func::FuncOp>(tfc::createTfcApproximateMath());
+
+  // Bufferize; tensor results become caller-provided out-parameters.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+
+  // Loops, then the LLVM dialect.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::tfc::buildTfmToLLVMPipeline(OpPassManager &pm,
+                                       const CPUPipelineOptions &options) {
+  buildTfmToLinalgPipeline(pm, options);
+  buildLinalgToLLVMPipeline(pm, options);
+}
+
+void mlir::tfc::registerTfcPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tfc-tfm-to-linalg",
+      "tfm to linalg on tensors: bind weights, lower, fuse elementwise ops",
+      buildTfmToLinalgPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tfc-linalg-to-llvm",
+      "linalg on tensors to the LLVM dialect: bufferize, lower, convert",
+      buildLinalgToLLVMPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tfc-cpu-pipeline", "tfm to the LLVM dialect for the host CPU",
+      buildTfmToLLVMPipeline);
+}
