@@ -1,0 +1,25 @@
+//===- Linker.h - link generated objects with the runtime -------*- C++ -*-===//
+
+#ifndef TFC_DRIVER_LINKER_H
+#define TFC_DRIVER_LINKER_H
+
+#include <string>
+
+namespace mlir::tfc {
+
+/// Which `main` the executable gets from the runtime.
+enum class RuntimeFlavor {
+  /// Generic: reads/writes .npy tensors per the entry's signature.
+  Runner,
+};
+
+/// Links `objectPath` with the runtime into `outputPath` using the C++
+/// compiler driver found at configure time. On failure `error` holds one
+/// line (and the linker's output).
+bool linkExecutable(const std::string &objectPath,
+                    const std::string &outputPath, RuntimeFlavor flavor,
+                    std::string &error);
+
+} // namespace mlir::tfc
+
+#endif // TFC_DRIVER_LINKER_H

@@ -1,0 +1,41 @@
+//===- EntryPoint.h - the C ABI the runtime calls ---------------*- C++ -*-===//
+//
+// Compiled models export, besides `_mlir_ciface_<fn>` (one memref descriptor
+// pointer per argument), two symbols the runtime's generic main uses:
+//   void tfc_invoke(void **descriptors);   // calls the entry function
+//   const char tfc_signature[];            // one line per argument:
+//                                          //   "in f32 4x?x8" / "out i64 3"
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_TARGET_ENTRYPOINT_H
+#define TFC_TARGET_ENTRYPOINT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include <string>
+
+namespace llvm {
+class Module;
+}
+
+namespace mlir::tfc {
+
+/// Describes the arguments of tensor-level function `entry` once lowered:
+/// its inputs then its results (which bufferization turns into trailing
+/// out-parameters). Fails with a message when a type cannot cross the
+/// runner ABI (unsupported dtype, dynamic result shape, non-tensor type).
+FailureOr<std::string> describeEntrySignature(ModuleOp module,
+                                              StringRef entry,
+                                              std::string &error);
+
+/// Marks public functions with `llvm.emit_c_interface`.
+void requestCInterfaces(ModuleOp module);
+
+/// Adds tfc_invoke and tfc_signature for `entry` to the LLVM module.
+llvm::Error addRunnerEntryPoint(llvm::Module &module, llvm::StringRef entry,
+                                llvm::StringRef signature);
+
+} // namespace mlir::tfc
+
+#endif // TFC_TARGET_ENTRYPOINT_H

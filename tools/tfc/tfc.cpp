@@ -1,0 +1,141 @@
+//===- tfc.cpp - the tfc compiler driver ----------------------------------===//
+//
+//   tfc compile <model> -o <output> [--emit=<phase>] [options]
+//
+// The input is a tfm-level .mlir file. Every MLIR pass-manager flag
+// (--mlir-print-ir-after-all, --mlir-print-ir-after=<pass>, --mlir-timing,
+// ...) works here as it does in tfc-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Driver/Compiler.h"
+#include "tfc/Pipelines/Registration.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory tfcCategory("tfc compile options");
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model>"),
+                                      cl::Required, cl::cat(tfcCategory));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("path"), cl::Required,
+                                       cl::cat(tfcCategory));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("Stop after this phase and write it: tfm, linalg, "
+                  "llvm-dialect, llvm-ir, asm, obj, exe (default)"),
+         cl::init("exe"), cl::cat(tfcCategory));
+static cl::opt<std::string>
+    entry("entry", cl::desc("Entry function (default: the only public one)"),
+          cl::cat(tfcCategory));
+static cl::opt<std::string>
+    dumpIRDir("dump-ir-dir",
+              cl::desc("Write the module after every pass into DIR, one "
+                       "numbered file per pass"),
+              cl::value_desc("dir"), cl::cat(tfcCategory));
+static cl::opt<bool> progress("progress",
+                              cl::desc("Print each phase and its time"),
+                              cl::cat(tfcCategory));
+static cl::opt<std::string>
+    cpu("cpu", cl::desc("Target CPU (default: native, the host's)"),
+        cl::init("native"), cl::cat(tfcCategory));
+static cl::opt<std::string>
+    triple("target-triple", cl::desc("Target triple (default: the host's)"),
+           cl::cat(tfcCategory));
+static cl::opt<std::string>
+    mattr("mattr", cl::desc("Extra target features, e.g. +avx512f,-avx512bw"),
+          cl::cat(tfcCategory));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix,
+                                  cl::cat(tfcCategory));
+
+static void printUsage() {
+  llvm::outs() << "OVERVIEW: tfc - ahead-of-time compiler for transformer "
+                  "models\n\n"
+                  "USAGE: tfc compile <model> -o <output> [options]\n\n"
+                  "Run 'tfc compile --help' for the options.\n";
+}
+
+static int runCompile(int argc, char **argv) {
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "tfc compile - compile a model to an "
+                              "executable\n");
+
+  tfc::CompileOptions options;
+  options.inputPath = inputPath;
+  options.outputPath = outputPath;
+  options.entry = entry;
+  options.dumpIRDir = dumpIRDir;
+  options.progress = progress;
+  options.target.cpu = cpu;
+  options.target.triple = triple;
+  options.target.features = mattr;
+  options.target.optLevel = optLevel;
+  auto phase = tfc::parseEmitPhase(emit);
+  if (failed(phase)) {
+    llvm::errs() << "tfc: error: --emit: unknown phase '" << emit
+                 << "' (expected tfm, linalg, llvm-dialect, llvm-ir, asm, "
+                    "obj or exe)\n";
+    return 1;
+  }
+  options.emit = *phase;
+
+  DialectRegistry registry;
+  tfc::registerTfcDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  auto file = openInputFile(options.inputPath, &errorMessage);
+  if (!file) {
+    llvm::errs() << "tfc: error: " << options.inputPath << ": "
+                 << errorMessage << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  if (failed(tfc::compileModule(*module, options)))
+    return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  tfc::registerTfcPasses();
+  if (argc < 2 || StringRef(argv[1]) == "--help" ||
+      StringRef(argv[1]) == "-h") {
+    printUsage();
+    return argc < 2 ? 1 : 0;
+  }
+  StringRef command = argv[1];
+  if (command == "compile") {
+    // Parse the rest as if "tfc compile" were the program name.
+    std::string prog = std::string(argv[0]) + " compile";
+    argv[1] = prog.data();
+    return runCompile(argc - 1, argv + 1);
+  }
+  llvm::errs() << "tfc: error: unknown command '" << command
+               << "' (expected: compile)\n";
+  return 1;
+}
