@@ -26,8 +26,8 @@ enum class Activation {
   Silu,            ///< llama "silu": x*sigmoid(x)
 };
 
-const char *archFamilyName(ArchFamily a);   // "gpt2" / "llama"
-const char *activationName(Activation a);   // HF spelling
+const char *archFamilyName(ArchFamily a); // "gpt2" / "llama"
+const char *activationName(Activation a); // HF spelling
 /// True for the tanh approximation (GeluNew, GeluPytorchTanh).
 bool isTanhGelu(Activation a);
 
@@ -37,15 +37,16 @@ struct ModelConfig {
   std::vector<std::string> architectures; ///< as given (may be empty)
 
   int64_t vocabSize = 0;
-  int64_t hiddenSize = 0;       ///< n_embd / hidden_size
-  int64_t numLayers = 0;        ///< n_layer / num_hidden_layers
-  int64_t numHeads = 0;         ///< n_head / num_attention_heads
-  int64_t numKVHeads = 0;       ///< num_key_value_heads (= numHeads for gpt2)
-  int64_t headDim = 0;          ///< hiddenSize / numHeads
-  int64_t intermediateSize = 0; ///< n_inner (null -> 4*hidden) / intermediate_size
-  int64_t maxPositions = 0;     ///< n_positions / max_position_embeddings
-  double normEps = 0;           ///< layer_norm_epsilon / rms_norm_eps
-  double ropeTheta = 10000.0;   ///< llama only
+  int64_t hiddenSize = 0; ///< n_embd / hidden_size
+  int64_t numLayers = 0;  ///< n_layer / num_hidden_layers
+  int64_t numHeads = 0;   ///< n_head / num_attention_heads
+  int64_t numKVHeads = 0; ///< num_key_value_heads (= numHeads for gpt2)
+  int64_t headDim = 0;    ///< hiddenSize / numHeads
+  /// n_inner (null -> 4 * hidden) / intermediate_size
+  int64_t intermediateSize = 0;
+  int64_t maxPositions = 0;      ///< n_positions / max_position_embeddings
+  double normEps = 0;            ///< layer_norm_epsilon / rms_norm_eps
+  double ropeTheta = 10000.0;    ///< llama only
   bool tieWordEmbeddings = true; ///< gpt2 default true, llama default false
   Activation activation = Activation::GeluNew;
   /// "float32", "float16", "bfloat16" or empty when absent
