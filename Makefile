@@ -3,11 +3,9 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
-PYTHON := /usr/bin/python3
 LIT := /usr/lib/llvm-22/bin/lit
-CLANG_FORMAT ?= $(shell command -v clang-format-22 || echo /usr/lib/llvm-22/bin/clang-format)
 
-.PHONY: all deps configure build run test check-lit check-format format clean
+.PHONY: all deps configure build run test check-lit check-format format docs clean
 
 all: build
 
@@ -33,6 +31,9 @@ check-format:
 
 format:
 	@scripts/format.sh
+
+docs: build
+	@scripts/check-docs.sh $(BUILD_DIR) --update
 
 test: build
 	@scripts/run-tests.sh $(BUILD_DIR)

@@ -26,4 +26,31 @@ def TfcApproximateMath : Pass<"tfc-approximate-math"> {
   ];
 }
 
+def TfcDropReturnedArguments : Pass<"tfc-drop-returned-arguments",
+                                    "ModuleOp"> {
+  let summary = "Remove function results that return an argument buffer";
+  let description = [{
+    After bufferization, a tensor that a function updates in place (a KV
+    cache) comes back as the very argument memref it was passed as. Such a
+    result carries no information, yet `buffer-results-to-out-params` would
+    turn it into one more out-parameter and copy the whole buffer into it.
+    This pass removes every result that all `func.return`s fill with the
+    same block argument. Upstream `drop-equivalent-buffer-results` does this
+    only for functions whose callers it can see; tfc's entry points are
+    called from the runtime, so this pass applies to public functions too
+    (functions called within the module are left alone).
+  }];
+}
+
+def TfcCopyToLinalg : Pass<"tfc-copy-to-linalg"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    `memref.copy` between non-contiguous memrefs lowers to a call to
+    `memrefCopy` from MLIR's C runner utilities, which compiled models do not
+    link. As `linalg.copy` it becomes a loop nest that LLVM optimizes like any
+    other.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TFC_CODEGEN_PASSES_TD

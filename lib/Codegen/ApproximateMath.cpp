@@ -23,8 +23,10 @@ struct TfcApproximateMathPass
 
   void runOnOperation() override {
     llvm::StringSet<> wanted;
-    for (const std::string &name : ops)
+    for (StringRef name : ops) {
+      name.consume_front("math.");
       wanted.insert(name);
+    }
     // Accept "tanh" as well as "math.tanh".
     auto predicate = [&](StringRef name) {
       name.consume_front("math.");

@@ -3,6 +3,8 @@
 #include "tfc/Driver/Compiler.h"
 
 #include "tfc/Driver/Linker.h"
+#include "tfc/Driver/WeightBlob.h"
+#include "tfc/Import/HF/HFImporter.h"
 #include "tfc/Pipelines/Pipelines.h"
 #include "tfc/Target/EntryPoint.h"
 
@@ -14,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
@@ -153,8 +156,49 @@ FailureOr<std::string> pickEntry(ModuleOp module, StringRef requested) {
 
 } // namespace
 
+/// Writes the embedding assembly for `blobPath` into `asmPath`.
+static LogicalResult writeEmbedAsm(StringRef asmPath, StringRef blobPath,
+                                   Location loc) {
+  return writeText(
+      asmPath,
+      [&](raw_ostream &os) {
+        os << "  .section .rodata.tfc_weights,\"a\",@progbits\n"
+           << "  .balign 64\n"
+           << "  .globl tfc_weights\n"
+           << "tfc_weights:\n"
+           << "  .incbin \"" << blobPath << "\"\n"
+           << "  .globl tfc_weights_end\n"
+           << "tfc_weights_end:\n"
+           << "  .section .note.GNU-stack,\"\",@progbits\n";
+      },
+      loc);
+}
+
+/// "key=value" lines the LM runtime reads.
+static std::string modelInfoText(DictionaryAttr info,
+                                 std::optional<BlobInfo> blob,
+                                 WeightsMode mode) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (NamedAttribute a : info) {
+    os << a.getName().getValue() << "=";
+    if (auto s = dyn_cast<StringAttr>(a.getValue()))
+      os << s.getValue();
+    else if (auto i = dyn_cast<IntegerAttr>(a.getValue()))
+      os << i.getInt();
+    os << "\n";
+  }
+  if (blob)
+    os << "weights_bytes=" << blob->bytes << "\n"
+       << llvm::formatv("weights_checksum={0:x-16}\n", blob->checksum);
+  os << "weights_mode=" << (mode == WeightsMode::Embed ? "embed" : "external")
+     << "\n";
+  return text;
+}
+
 LogicalResult mlir::tfc::compileModule(ModuleOp module,
-                                       const CompileOptions &options) {
+                                       const CompileOptions &options,
+                                       WeightSource *weights) {
   MLIRContext *ctx = module->getContext();
   Location loc = module.getLoc();
   PhaseTimer timer(options.progress);
@@ -184,9 +228,15 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   if (options.emit == EmitPhase::Tfm)
     return writeText(options.outputPath, printModule, loc);
 
-  FailureOr<std::string> entry = pickEntry(module, options.entry);
-  if (failed(entry))
-    return failure();
+  auto modelInfo =
+      module->getAttrOfType<DictionaryAttr>(kModelInfoAttrName);
+  bool isLM = modelInfo != nullptr;
+  FailureOr<std::string> entry = std::string("tfc_prefill");
+  if (!isLM) {
+    entry = pickEntry(module, options.entry);
+    if (failed(entry))
+      return failure();
+  }
 
   // Phase 2: linalg on tensors.
   timer.start("tfm -> linalg");
@@ -201,11 +251,45 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // The runner ABI is described on tensor types, before bufferization.
   std::string sigError;
-  FailureOr<std::string> signature =
-      describeEntrySignature(module, *entry, sigError);
-  bool needSignature = options.emit == EmitPhase::Exe;
-  if (failed(signature) && needSignature)
-    return emitError(loc) << sigError;
+  FailureOr<std::string> signature = failure();
+  if (!isLM) {
+    signature = describeEntrySignature(module, *entry, sigError);
+    if (failed(signature) && options.emit == EmitPhase::Exe)
+      return emitError(loc) << sigError;
+  }
+
+  // The weight blob, laid out by tfm-bind-weights; only an executable
+  // needs it.
+  std::optional<BlobInfo> blob;
+  std::string blobPath;
+  SmallString<128> tmpBlob;
+  llvm::scope_exit removeTmpBlob([&] {
+    if (!tmpBlob.empty())
+      llvm::sys::fs::remove(tmpBlob);
+  });
+  if (isLM && options.emit == EmitPhase::Exe) {
+    if (!weights)
+      return emitError(loc) << "the model reads weights but no weight "
+                               "source was given";
+    timer.start("write weights");
+    if (options.weights == WeightsMode::External) {
+      blobPath = options.outputPath + ".weights";
+    } else {
+      int fd;
+      if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+              "tfc-weights", "bin", fd, tmpBlob))
+        return emitError(loc) << "cannot create a temporary file: "
+                              << ec.message();
+      llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+      blobPath = tmpBlob.str().str();
+    }
+    std::string blobError;
+    auto written = writeWeightBlob(module, *weights, blobPath, blobError);
+    if (failed(written))
+      return emitError(loc) << blobError;
+    blob = *written;
+    timer.stop();
+  }
 
   // Phase 3: LLVM dialect.
   timer.start("linalg -> llvm dialect");
@@ -216,6 +300,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
                        })))
     return failure();
   timer.stop();
+  if (succeeded(signature))
+    signature = applyResultAliases(module, *entry, *signature);
   if (options.emit == EmitPhase::LLVMDialect)
     return writeText(options.outputPath, printModule, loc);
 
@@ -234,6 +320,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   if (succeeded(signature))
     if (llvm::Error e = addRunnerEntryPoint(*llvmModule, *entry, *signature))
       return emitError(loc) << llvm::toString(std::move(e));
+  if (isLM)
+    addStringConstant(*llvmModule, "tfc_model_info",
+                      modelInfoText(modelInfo, blob, options.weights));
   auto tm = createTargetMachine(options.target);
   if (!tm)
     return emitError(loc) << llvm::toString(tm.takeError());
@@ -290,10 +379,27 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // Phase 6: link with the runtime.
   timer.start("link");
+  std::vector<std::string> extraInputs;
+  SmallString<128> asmPath;
+  if (isLM && options.weights == WeightsMode::Embed) {
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("tfc-weights", "S", fd, asmPath))
+      return emitError(loc) << "cannot create a temporary file: "
+                            << ec.message();
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    if (failed(writeEmbedAsm(asmPath, blobPath, loc)))
+      return failure();
+    extraInputs.push_back(asmPath.str().str());
+  }
   std::string linkError;
-  bool linked = linkExecutable(objPath, options.outputPath,
-                               RuntimeFlavor::Runner, linkError);
+  bool linked = linkExecutable(
+      objPath, options.outputPath,
+      isLM ? RuntimeFlavor::LanguageModel : RuntimeFlavor::Runner,
+      extraInputs, linkError);
   llvm::sys::fs::remove(objPath);
+  if (!asmPath.empty())
+    llvm::sys::fs::remove(asmPath);
   if (!linked)
     return emitError(loc) << linkError;
   timer.stop();

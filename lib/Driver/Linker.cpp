@@ -43,13 +43,15 @@ std::string findRuntimeDir() {
 
 bool mlir::tfc::linkExecutable(const std::string &objectPath,
                                const std::string &outputPath,
-                               RuntimeFlavor flavor, std::string &error) {
+                               RuntimeFlavor flavor,
+                               const std::vector<std::string> &extraInputs,
+                               std::string &error) {
   std::string dir = findRuntimeDir();
   SmallString<256> core(dir), main(dir);
   sys::path::append(core, "libtfcrt.a");
   sys::path::append(main, flavor == RuntimeFlavor::Runner
                               ? "libtfcrt_runner.a"
-                              : "libtfcrt_runner.a");
+                              : "libtfcrt_lm.a");
   for (const SmallString<256> &lib : {core, main})
     if (!sys::fs::exists(lib)) {
       error = "runtime library " + lib.str().str() +
@@ -63,9 +65,10 @@ bool mlir::tfc::linkExecutable(const std::string &objectPath,
             "' not found on PATH";
     return false;
   }
-  SmallVector<std::string> args{*driver,    objectPath,  main.str().str(),
-                                core.str().str(), "-o", outputPath,
-                                "-lm",      "-lpthread"};
+  SmallVector<std::string> args{*driver, objectPath};
+  args.append(extraInputs.begin(), extraInputs.end());
+  args.append({main.str().str(), core.str().str(), "-o", outputPath, "-lm",
+               "-lpthread"});
   if (StringRef(*driver).contains("clang"))
     args.push_back("-fuse-ld=lld");
   SmallVector<StringRef> argRefs(args.begin(), args.end());

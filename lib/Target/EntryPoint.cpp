@@ -2,8 +2,11 @@
 
 #include "tfc/Target/EntryPoint.h"
 
+#include "tfc/Codegen/Passes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
@@ -89,6 +92,30 @@ FailureOr<std::string> mlir::tfc::describeEntrySignature(ModuleOp module,
   return sig;
 }
 
+std::string mlir::tfc::applyResultAliases(ModuleOp module, StringRef entry,
+                                          StringRef signature) {
+  Operation *fn = SymbolTable::lookupSymbolIn(module, entry);
+  auto aliases =
+      fn ? fn->getAttrOfType<DenseI64ArrayAttr>(kResultAliasesAttrName)
+         : DenseI64ArrayAttr();
+  if (!aliases)
+    return signature.str();
+  std::string out;
+  unsigned result = 0;
+  SmallVector<StringRef> lines;
+  signature.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (StringRef line : lines) {
+    out += line.str();
+    if (line.starts_with("out ")) {
+      if (result < aliases.size() && aliases[result] >= 0)
+        out += " =" + std::to_string(aliases[result]);
+      ++result;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 void mlir::tfc::requestCInterfaces(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>())
     if (func.isPublic() && !func.isExternal())
@@ -129,9 +156,14 @@ llvm::Error mlir::tfc::addRunnerEntryPoint(llvm::Module &module,
   b.CreateCall(callee, args);
   b.CreateRetVoid();
 
-  llvm::Constant *text = llvm::ConstantDataArray::getString(ctx, signature);
-  new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
-                           llvm::GlobalValue::ExternalLinkage, text,
-                           "tfc_signature");
+  addStringConstant(module, "tfc_signature", signature);
   return llvm::Error::success();
+}
+
+void mlir::tfc::addStringConstant(llvm::Module &module, llvm::StringRef name,
+                                  llvm::StringRef text) {
+  llvm::Constant *data =
+      llvm::ConstantDataArray::getString(module.getContext(), text);
+  new llvm::GlobalVariable(module, data->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, data, name);
 }

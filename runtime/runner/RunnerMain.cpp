@@ -29,6 +29,8 @@ namespace {
 
 struct ArgSpec {
   bool isOutput = false;
+  /// For outputs computed in place in an input's buffer: that input.
+  int aliasOf = -1;
   std::string dtype;          // f32, i64, i32, ...
   std::vector<int64_t> shape; // -1 = dynamic
 };
@@ -41,9 +43,11 @@ bool parseSignature(const char *text, std::vector<ArgSpec> &specs,
     if (line.empty())
       continue;
     std::istringstream fields(line);
-    std::string kind, dtype, shape;
-    fields >> kind >> dtype >> shape;
+    std::string kind, dtype, shape, alias;
+    fields >> kind >> dtype >> shape >> alias;
     ArgSpec spec;
+    if (!alias.empty() && alias[0] == '=')
+      spec.aliasOf = std::atoi(alias.c_str() + 1);
     spec.isOutput = kind == "out";
     spec.dtype = dtype;
     if (shape != "scalar") {
@@ -202,6 +206,13 @@ int main(int argc, char **argv) {
       if (d < 0)
         return fail("input " + std::to_string(i) + " has dynamic shape " +
                     shapeText(s.shape) + "; pass it with --input");
+    if (s.isOutput && s.aliasOf >= 0) {
+      if (static_cast<size_t>(s.aliasOf) >= specs.size() ||
+          specs[s.aliasOf].isOutput)
+        return fail("corrupt model signature: output aliases argument " +
+                    std::to_string(s.aliasOf));
+      continue;
+    }
     a.reset(dtype, s.shape);
     if (s.isOutput)
       continue;
@@ -219,10 +230,13 @@ int main(int argc, char **argv) {
 
   std::vector<std::vector<int64_t>> descriptors;
   std::vector<void *> pointers;
-  for (tfcrt::NpyArray &a : arrays)
-    descriptors.push_back(makeDescriptor(a.data(), a.shape));
-  for (auto &d : descriptors)
-    pointers.push_back(d.data());
+  descriptors.reserve(arrays.size());
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    if (specs[i].aliasOf >= 0)
+      continue; // updated in place in its input's buffer
+    descriptors.push_back(makeDescriptor(arrays[i].data(), arrays[i].shape));
+    pointers.push_back(descriptors.back().data());
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   for (int64_t r = 0; r < repeat; ++r)
@@ -236,7 +250,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < specs.size(); ++i) {
     if (!specs[i].isOutput)
       continue;
-    const tfcrt::NpyArray &a = arrays[i];
+    const tfcrt::NpyArray &a =
+        specs[i].aliasOf >= 0 ? arrays[specs[i].aliasOf] : arrays[i];
     if (outIdx < outputs.size()) {
       if (!tfcrt::writeNpy(outputs[outIdx], a, &error))
         return fail(error);

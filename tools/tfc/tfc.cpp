@@ -2,7 +2,8 @@
 //
 //   tfc compile <model> -o <output> [--emit=<phase>] [options]
 //
-// The input is a tfm-level .mlir file. Every MLIR pass-manager flag
+// The input is an HF model directory (config.json + safetensors) or a
+// tfm-level .mlir file. Every MLIR pass-manager flag
 // (--mlir-print-ir-after-all, --mlir-print-ir-after=<pass>, --mlir-timing,
 // ...) works here as it does in tfc-opt.
 //
@@ -19,6 +20,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -57,6 +59,16 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     mattr("mattr", cl::desc("Extra target features, e.g. +avx512f,-avx512bw"),
           cl::cat(tfcCategory));
+static cl::opt<std::string>
+    weightsMode("weights",
+                cl::desc("Language models: embed the weights in the "
+                         "executable (embed, default) or write them to "
+                         "<output>.weights (external)"),
+                cl::init("embed"), cl::cat(tfcCategory));
+static cl::opt<int64_t>
+    contextCap("context",
+               cl::desc("Cap the KV-cache length (default: the model's)"),
+               cl::init(0), cl::cat(tfcCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(tfcCategory));
@@ -95,11 +107,34 @@ static int runCompile(int argc, char **argv) {
     return 1;
   }
   options.emit = *phase;
+  if (weightsMode == "embed")
+    options.weights = tfc::WeightsMode::Embed;
+  else if (weightsMode == "external")
+    options.weights = tfc::WeightsMode::External;
+  else {
+    llvm::errs() << "tfc: error: --weights: expected embed or external, got '"
+                 << weightsMode << "'\n";
+    return 1;
+  }
+  if (contextCap < 0) {
+    llvm::errs() << "tfc: error: --context: expected a positive number\n";
+    return 1;
+  }
+  options.contextCap = contextCap;
 
   DialectRegistry registry;
   tfc::registerTfcDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+
+  // A directory is an HF checkpoint.
+  if (llvm::sys::fs::is_directory(options.inputPath)) {
+    ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+      llvm::errs() << "tfc: error: " << diag.str() << "\n";
+      return success();
+    });
+    return failed(tfc::compileHFModel(&context, options)) ? 1 : 0;
+  }
 
   std::string errorMessage;
   auto file = openInputFile(options.inputPath, &errorMessage);

@@ -5,6 +5,8 @@
 //   void tfc_invoke(void **descriptors);   // calls the entry function
 //   const char tfc_signature[];            // one line per argument:
 //                                          //   "in f32 4x?x8" / "out i64 3"
+//                                          //   "out f32 16x8 =2" (result
+//                                          //   updated in input 2's buffer)
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,12 +31,23 @@ FailureOr<std::string> describeEntrySignature(ModuleOp module,
                                               StringRef entry,
                                               std::string &error);
 
+/// Rewrites the signature lines of results that bufferization turned into
+/// in-place updates of an argument (tfc.result_aliases on the lowered entry)
+/// to "out <dtype> <shape> =<arg>": the runner reads them from that
+/// argument's buffer after the call instead of passing an out-parameter.
+std::string applyResultAliases(ModuleOp module, StringRef entry,
+                               StringRef signature);
+
 /// Marks public functions with `llvm.emit_c_interface`.
 void requestCInterfaces(ModuleOp module);
 
 /// Adds tfc_invoke and tfc_signature for `entry` to the LLVM module.
 llvm::Error addRunnerEntryPoint(llvm::Module &module, llvm::StringRef entry,
                                 llvm::StringRef signature);
+
+/// Adds `const char name[] = text` with external linkage.
+void addStringConstant(llvm::Module &module, llvm::StringRef name,
+                       llvm::StringRef text);
 
 } // namespace mlir::tfc
 

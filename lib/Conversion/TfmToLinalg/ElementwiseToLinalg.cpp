@@ -44,7 +44,8 @@ AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result) {
 Value emitElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                       ValueRange operands, ScalarFn fn) {
   int64_t r = resultType.getRank();
-  SmallVector<OpFoldResult> sizes(r, b.getIndexAttr(0));
+  // A dynamic dimension that only size-1 operands reach is 1.
+  SmallVector<OpFoldResult> sizes(r, b.getIndexAttr(1));
   for (int64_t i = 0; i < r; ++i) {
     if (!resultType.isDynamicDim(i))
       continue;

@@ -82,7 +82,7 @@ LogicalResult AttentionOp::verify() {
   if (v.getDimSize(1) != hkv)
     return emitOpError("key has ")
            << hkv << " heads but value has " << v.getDimSize(1);
-  if (hq % hkv != 0)
+  if (hkv <= 0 || hq % hkv != 0)
     return emitOpError("query heads (")
            << hq << ") must be a multiple of key/value heads (" << hkv << ")";
   if (k.getDimSize(2) != d)

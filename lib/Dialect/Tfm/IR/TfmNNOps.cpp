@@ -31,8 +31,9 @@ LogicalResult EmbeddingOp::verify() {
   auto table = getTable().getType();
   auto ids = getIndices().getType();
   auto res = getType();
-  if (table.getRank() != 2)
-    return emitOpError("embedding table must be 2-D [vocab, dim], got ")
+  if (table.getRank() != 2 || !table.hasStaticShape())
+    return emitOpError("embedding table must be a static 2-D [vocab, dim] "
+                       "tensor, got ")
            << formatShape(table);
   if (failed(verifySameElementType(*this, getResult(), getTable(), "result",
                                    "table")))
@@ -73,8 +74,9 @@ LogicalResult LinearOp::verify() {
   auto in = getInput().getType();
   auto w = getWeight().getType();
   auto res = getType();
-  if (w.getRank() != 2)
-    return emitOpError("weight must be 2-D, got ") << formatShape(w);
+  if (w.getRank() != 2 || !w.hasStaticShape())
+    return emitOpError("weight must be a static 2-D tensor, got ")
+           << formatShape(w);
   if (in.getRank() < 1)
     return emitOpError("input must have rank >= 1");
   if (failed(verifySameElementType(*this, getInput(), getWeight(), "input",

@@ -192,25 +192,37 @@ static LogicalResult verifyBroadcastBinary(Operation *op) {
   return success();
 }
 
-/// `x op c` where c is a splat equal to `identity` folds to x (when no
-/// broadcast changes x's type); two constants of the result type fold.
-template <typename FloatFn, typename IntFn>
-static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
-                               std::optional<double> identity, FloatFn fFn,
-                               IntFn iFn) {
-  Value lhs = op->getOperand(0);
-  Type resultType = op->getResult(0).getType();
-  if (identity && lhs.getType() == resultType) {
-    if (auto splat = dyn_cast_or_null<SplatElementsAttr>(operands[1])) {
-      Attribute v = splat.getSplatValue<Attribute>();
-      if (auto f = dyn_cast<FloatAttr>(v);
-          f && f.getValueAsDouble() == *identity)
-        return lhs;
-      if (auto i = dyn_cast<IntegerAttr>(v);
-          i && static_cast<double>(i.getInt()) == *identity)
-        return lhs;
+/// The splat right operand that makes `x op c` exactly x.
+enum class Identity { NegZero, PosZero, One };
+
+static bool isIdentity(Attribute v, Identity id) {
+  if (auto f = dyn_cast<FloatAttr>(v)) {
+    const APFloat &x = f.getValue();
+    switch (id) {
+    case Identity::NegZero: // x + -0.0 == x, also for x = -0.0
+      return x.isZero() && x.isNegative();
+    case Identity::PosZero: // x - +0.0 == x, also for x = -0.0
+      return x.isZero() && !x.isNegative();
+    case Identity::One:
+      return x.isExactlyValue(1.0);
     }
   }
+  if (auto i = dyn_cast<IntegerAttr>(v))
+    return id == Identity::One ? i.getValue().isOne() : i.getValue().isZero();
+  return false;
+}
+
+/// `x op c` where c is an identity splat folds to x (when no broadcast
+/// changes x's type); two constants of the result type fold.
+template <typename FloatFn, typename IntFn>
+static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
+                               Identity identity, FloatFn fFn, IntFn iFn) {
+  Value lhs = op->getOperand(0);
+  Type resultType = op->getResult(0).getType();
+  if (lhs.getType() == resultType)
+    if (auto splat = dyn_cast_or_null<SplatElementsAttr>(operands[1]))
+      if (isIdentity(splat.getSplatValue<Attribute>(), identity))
+        return lhs;
   if (op->getOperand(0).getType() != resultType ||
       op->getOperand(1).getType() != resultType)
     return {};
@@ -233,7 +245,7 @@ TFM_BINARY_VERIFY(DivOp)
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
-      *this, adaptor.getOperands(), 0.0,
+      *this, adaptor.getOperands(), Identity::NegZero,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a + b;
       },
@@ -244,7 +256,7 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
-      *this, adaptor.getOperands(), 0.0,
+      *this, adaptor.getOperands(), Identity::PosZero,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a - b;
       },
@@ -255,7 +267,7 @@ OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
-      *this, adaptor.getOperands(), 1.0,
+      *this, adaptor.getOperands(), Identity::One,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a * b;
       },
@@ -267,7 +279,7 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   // Integer division is not folded: division by zero has no value.
   return foldBinary(
-      *this, adaptor.getOperands(), 1.0,
+      *this, adaptor.getOperands(), Identity::One,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a / b;
       },

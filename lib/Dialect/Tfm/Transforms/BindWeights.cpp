@@ -41,7 +41,7 @@ struct TfmBindWeightsPass
     if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
       module.emitError("tfm-bind-weights: alignment must be a power of two, "
                        "got ")
-          << alignment;
+          << static_cast<int64_t>(alignment);
       return signalPassFailure();
     }
 

@@ -1,0 +1,35 @@
+//===- WeightBlob.h - write the weight blob of a compiled model -*- C++ -*-===//
+
+#ifndef TFC_DRIVER_WEIGHTBLOB_H
+#define TFC_DRIVER_WEIGHTBLOB_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::tfc {
+
+/// Supplies tensor data by name, converted to the requested element type.
+class WeightSource {
+public:
+  virtual ~WeightSource() = default;
+  /// Writes the tensor `name` as `type` (same shape) into `dst`
+  /// (type's byte size). On failure `error` names the tensor and file.
+  virtual bool read(StringRef name, RankedTensorType type, char *dst,
+                    std::string &error) = 0;
+};
+
+struct BlobInfo {
+  uint64_t bytes = 0;
+  uint64_t checksum = 0;
+};
+
+/// Writes the blob laid out by --tfm-bind-weights (the module's
+/// tfm.weight_table) into `path` and returns its size and checksum.
+FailureOr<BlobInfo> writeWeightBlob(ModuleOp module, WeightSource &source,
+                                    StringRef path, std::string &error);
+
+} // namespace mlir::tfc
+
+#endif // TFC_DRIVER_WEIGHTBLOB_H

@@ -1,0 +1,85 @@
+//===- CompileHF.cpp - `tfc compile <hf-model-dir>` -----------------------===//
+
+#include "tfc/Driver/Compiler.h"
+#include "tfc/Driver/WeightBlob.h"
+#include "tfc/Import/HF/HFImporter.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+namespace hf = ::tfc::hf;
+
+namespace {
+
+/// Serves checkpoint tensors, converted to f32.
+class CheckpointWeights : public WeightSource {
+public:
+  explicit CheckpointWeights(const hf::Checkpoint &ckpt) : ckpt(ckpt) {}
+
+  bool read(StringRef name, RankedTensorType type, char *dst,
+            std::string &error) override {
+    const hf::TensorInfo *info = ckpt.find(std::string_view(name));
+    if (!info) {
+      error = "tensor '" + name.str() + "' is not in the checkpoint";
+      return false;
+    }
+    if (!type.getElementType().isF32() ||
+        info->numElements() != type.getNumElements()) {
+      error = info->file + ": tensor '" + name.str() +
+              "' does not match the type the model reads it with";
+      return false;
+    }
+    if (!hf::readAsF32(*info, reinterpret_cast<float *>(dst), error)) {
+      error = info->file + ": " + error;
+      return false;
+    }
+    return true;
+  }
+
+private:
+  const hf::Checkpoint &ckpt;
+};
+
+/// Copies vocab.json / merges.txt beside the executable, where the runtime
+/// looks for them.
+void copyTokenizer(const std::string &dir, const std::string &exe) {
+  for (const char *file : {"vocab.json", "merges.txt"}) {
+    llvm::SmallString<256> src(dir);
+    llvm::sys::path::append(src, file);
+    std::string dst = exe + "." + file;
+    if (!llvm::sys::fs::exists(src)) {
+      llvm::errs() << "tfc: warning: " << src
+                   << " not found; the executable will need --vocab DIR for "
+                      "text input and output\n";
+      continue;
+    }
+    if (std::error_code ec = llvm::sys::fs::copy_file(src, dst))
+      llvm::errs() << "tfc: warning: cannot copy " << src << " to " << dst
+                   << ": " << ec.message() << "\n";
+  }
+}
+
+} // namespace
+
+LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
+                                        const CompileOptions &options) {
+  HFModel model;
+  std::string error;
+  if (!loadHFModel(options.inputPath, options.contextCap, model, error)) {
+    emitError(UnknownLoc::get(ctx)) << error;
+    return failure();
+  }
+  OwningOpRef<ModuleOp> module = importHFModel(ctx, model);
+  if (failed(verify(*module)))
+    return failure();
+  CheckpointWeights weights(model.checkpoint);
+  if (failed(compileModule(*module, options, &weights)))
+    return failure();
+  if (options.emit == EmitPhase::Exe)
+    copyTokenizer(options.inputPath, options.outputPath);
+  return success();
+}

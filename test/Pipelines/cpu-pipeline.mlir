@@ -1,0 +1,96 @@
+// RUN: tfc-opt %s --tfc-cpu-pipeline | FileCheck %s
+// RUN: tfc-opt %s --tfc-tfm-to-linalg | FileCheck %s --check-prefix=LINALG
+// RUN: tfc-opt %s --tfc-tfm-to-linalg | tfc-opt --tfc-linalg-to-llvm | FileCheck %s
+// RUN: tfc-opt %s "--tfc-cpu-pipeline=approximate-math=false weight-alignment=16" | FileCheck %s --check-prefix=OPTS
+
+// A small pre-norm MLP block (weights, rms_norm, linear with bias, tanh GELU,
+// residual add, dynamic sequence length) and a KV-cache decode step go all
+// the way to the LLVM dialect. Weights are bound into the blob first.
+
+// CHECK: module attributes
+// CHECK-SAME: tfm.weight_bytes = 7456 : i64
+// CHECK-SAME: tfm.weight_table = [{name = "ln.weight", offset = 0 : i64, type = tensor<24xf32>}, {name = "fc1.weight", offset = 128 : i64, type = tensor<37x24xf32>}, {name = "fc1.bias", offset = 3712 : i64, type = tensor<37xf32>}, {name = "fc2.weight", offset = 3904 : i64, type = tensor<24x37xf32>}]
+// CHECK-NOT: tfm.
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor.
+// CHECK-NOT: memref.
+// CHECK-NOT: bufferization.
+// CHECK-NOT: arith.
+// CHECK-NOT: math.
+// CHECK-NOT: scf.
+// CHECK-NOT: cf.
+// CHECK-NOT: func.func
+// CHECK-NOT: unrealized_conversion_cast
+// CHECK: llvm.func @mlp(
+// tanh was approximated (no libm call) with fused multiply-adds.
+// CHECK-NOT: tanh
+// CHECK: llvm.intr.fma
+// CHECK-NOT: tfm.
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor.
+// CHECK-NOT: memref.
+// CHECK-NOT: arith.
+// CHECK: llvm.return
+// CHECK-NOT: tfm.
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor.
+// CHECK-NOT: memref.
+// CHECK-NOT: arith.
+// CHECK: llvm.func @decode(
+// CHECK-NOT: tfm.
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor.
+// CHECK-NOT: memref.
+// CHECK-NOT: arith.
+// CHECK-NOT: math.
+// CHECK: llvm.return
+
+// Pipeline options reach the passes: 16-byte alignment, and tanh kept as an
+// intrinsic when approximation is off.
+// OPTS: module attributes
+// OPTS-SAME: tfm.weight_bytes = 7360 : i64
+// OPTS-SAME: {name = "fc1.weight", offset = 96 : i64, type = tensor<37x24xf32>}
+// OPTS-SAME: {name = "fc1.bias", offset = 3648 : i64, type = tensor<37xf32>}
+// OPTS-SAME: {name = "fc2.weight", offset = 3808 : i64, type = tensor<24x37xf32>}
+// OPTS: llvm.func @mlp(
+// OPTS: llvm.intr.tanh
+// OPTS-NOT: math.
+// OPTS: llvm.return
+
+// The intermediate pipeline stops at linalg on tensors, weights bound.
+// LINALG-LABEL: func.func @mlp
+// LINALG-SAME: (%{{.*}}: memref<?xi8>, %{{.*}}: tensor<?x24xf32>) -> tensor<?x24xf32>
+// LINALG: memref.view
+// LINALG: bufferization.to_tensor
+// LINALG: linalg.generic
+// LINALG-NOT: tfm.
+// LINALG-LABEL: func.func @decode
+// LINALG-NOT: memref<?xi8>
+// LINALG: tensor.insert_slice
+// LINALG: tensor.extract_slice
+// LINALG-NOT: tfm.
+
+func.func @mlp(%x: tensor<?x24xf32>) -> tensor<?x24xf32> {
+  %g = tfm.weight "ln.weight" : tensor<24xf32>
+  %w1 = tfm.weight "fc1.weight" : tensor<37x24xf32>
+  %b1 = tfm.weight "fc1.bias" : tensor<37xf32>
+  %w2 = tfm.weight "fc2.weight" : tensor<24x37xf32>
+  %h = tfm.rms_norm %x, %g : tensor<?x24xf32>, tensor<24xf32>
+  %u = tfm.linear %h, %w1, %b1 : tensor<?x24xf32>, tensor<37x24xf32>, tensor<37xf32> -> tensor<?x37xf32>
+  %a = tfm.gelu %u {approximation = #tfm.gelu_approximation<tanh>} : tensor<?x37xf32>
+  %d = tfm.linear %a, %w2 : tensor<?x37xf32>, tensor<24x37xf32> -> tensor<?x24xf32>
+  %y = tfm.add %x, %d : tensor<?x24xf32>, tensor<?x24xf32> -> tensor<?x24xf32>
+  return %y : tensor<?x24xf32>
+}
+
+func.func @decode(%q: tensor<1x6x8xf16>, %k: tensor<1x2x8xf16>, %v: tensor<1x2x8xf16>,
+                  %kc: tensor<13x2x8xf16>, %vc: tensor<13x2x8xf16>, %pos: index, %p: tensor<1xi64>)
+    -> (tensor<1x6x8xf16>, tensor<13x2x8xf16>, tensor<13x2x8xf16>) {
+  %qr = tfm.rotary %q, %p : tensor<1x6x8xf16>, tensor<1xi64>
+  %kr = tfm.rotary %k, %p : tensor<1x2x8xf16>, tensor<1xi64>
+  %o:3 = tfm.attention %qr, %kr, %v cache(%kc, %vc) at %pos {causal}
+      : tensor<1x6x8xf16>, tensor<1x2x8xf16>, tensor<1x2x8xf16>,
+        tensor<13x2x8xf16>, tensor<13x2x8xf16>
+      -> tensor<1x6x8xf16>, tensor<13x2x8xf16>, tensor<13x2x8xf16>
+  return %o#0, %o#1, %o#2 : tensor<1x6x8xf16>, tensor<13x2x8xf16>, tensor<13x2x8xf16>
+}
