@@ -87,8 +87,7 @@ private:
 };
 
 /// Product of `dims` times `elemSize`, or false on overflow.
-bool sizeOf(std::initializer_list<int64_t> dims, size_t elemSize,
-            size_t *out) {
+bool sizeOf(std::initializer_list<int64_t> dims, size_t elemSize, size_t *out) {
   size_t n = elemSize;
   for (int64_t d : dims)
     if (d < 0 || __builtin_mul_overflow(n, static_cast<size_t>(d), &n))
@@ -223,8 +222,7 @@ int generate(Model &model, const Options &opt, const Tokenizer *tokenizer,
   std::vector<int64_t> tokens(prompt.begin(), prompt.end());
 
   auto t0 = Clock::now();
-  model.call(model.entry.prefill, tokens.data(), numPrompt, 0,
-             logits.floats());
+  model.call(model.entry.prefill, tokens.data(), numPrompt, 0, logits.floats());
   double prefillSeconds = secondsSince(t0);
 
   uint64_t seed = opt.seed;
@@ -322,9 +320,8 @@ int lmMain(int argc, const char *const *argv, const ModelEntry &model) {
 
   // Cheap checks first: tokenizer, prompt, output file; then the weights.
   Tokenizer tokenizer;
-  const bool needTokenizer = doPerplexity ||
-                             (opt.hasPrompt && !opt.prompt.empty()) ||
-                             !opt.printIds;
+  const bool needTokenizer =
+      doPerplexity || (opt.hasPrompt && !opt.prompt.empty()) || !opt.printIds;
   if (needTokenizer) {
     bool ok = opt.vocabDir.empty()
                   ? tokenizer.loadFiles(exe + ".vocab.json",
@@ -378,23 +375,22 @@ int lmMain(int argc, const char *const *argv, const ModelEntry &model) {
   }
 
   WeightsBlob blob;
-  bool ok = !opt.weightsFile.empty()
-                ? blob.mapFile(opt.weightsFile, info, &error)
-            : info.weightsEmbedded
-                ? blob.useEmbedded(model.embeddedBegin, model.embeddedEnd,
-                                   info, &error)
-                : blob.mapFile(exe + ".weights", info, &error);
+  bool ok =
+      !opt.weightsFile.empty() ? blob.mapFile(opt.weightsFile, info, &error)
+      : info.weightsEmbedded ? blob.useEmbedded(model.embeddedBegin,
+                                                model.embeddedEnd, info, &error)
+                             : blob.mapFile(exe + ".weights", info, &error);
   if (!ok)
     return fail(error);
 
   Model m(model, info);
   if (!m.init(blob, &error))
     return fail(error);
-  return doPerplexity ? perplexity(m, opt, tokens)
-                      : generate(m, opt, needTokenizer && !opt.printIds
-                                             ? &tokenizer
-                                             : nullptr,
-                                 tokens);
+  return doPerplexity
+             ? perplexity(m, opt, tokens)
+             : generate(m, opt,
+                        needTokenizer && !opt.printIds ? &tokenizer : nullptr,
+                        tokens);
 }
 
 } // namespace lm

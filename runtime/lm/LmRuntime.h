@@ -145,8 +145,8 @@ private:
 /// Absolute path of the running executable (/proc/self/exe), else argv0.
 std::string executablePath(const char *argv0);
 
-using StepFn = void (*)(void *weights, void *tokens, int64_t pos,
-                        void *kcache, void *vcache, void *logits);
+using StepFn = void (*)(void *weights, void *tokens, int64_t pos, void *kcache,
+                        void *vcache, void *logits);
 
 /// What the compiled model provides.
 struct ModelEntry {

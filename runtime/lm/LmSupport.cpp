@@ -5,9 +5,11 @@
 
 #include "tfcrt/Cli.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
@@ -58,8 +60,7 @@ bool parseHex64(std::string_view s, uint64_t *out) {
 
 } // namespace
 
-bool parseModelInfo(std::string_view text, ModelInfo *out,
-                    std::string *error) {
+bool parseModelInfo(std::string_view text, ModelInfo *out, std::string *error) {
   std::vector<std::pair<std::string, std::string>> entries;
   size_t lineNo = 0;
   for (size_t start = 0; start < text.size();) {
@@ -267,8 +268,9 @@ bool parseTokenIds(const std::string &text, int64_t vocabSize,
     start = comma + 1;
     int64_t id;
     if (!parseInt(item, &id)) {
-      *error = "error: --prompt-ids: expected comma-separated token ids, got '" +
-               item + "'";
+      *error =
+          "error: --prompt-ids: expected comma-separated token ids, got '" +
+          item + "'";
       return false;
     }
     if (id < 0 || id >= vocabSize) {
@@ -374,9 +376,8 @@ bool parseOptions(int argc, const char *const *argv, const ModelInfo &info,
     *error = "error: give at most one of --prompt and --prompt-ids";
     return false;
   }
-  if (o.hasPromptIds &&
-      !parseTokenIds(args.get("prompt-ids"), info.vocabSize, &o.promptIds,
-                     error))
+  if (o.hasPromptIds && !parseTokenIds(args.get("prompt-ids"), info.vocabSize,
+                                       &o.promptIds, error))
     return false;
   o.printIds = args.has("print-ids");
   o.dumpLogits = args.get("dump-logits");

@@ -51,16 +51,27 @@ __asm__(".section .rodata.tfc_weights,\"a\",@progbits\n"
 
 const char tfc_model_info[] =
     "arch=fake\n"
-    "vocab_size=" STR(VOCAB) "\n"
-    "context=" STR(CONTEXT) "\n"
-    "num_layers=" STR(LAYERS) "\n"
-    "num_kv_heads=" STR(HEADS) "\n"
-    "head_dim=" STR(HEAD_DIM) "\n"
-    "eos_token_id=50256\n"
-    "bos_token_id=50256\n"
-    "weights_bytes=" STR(FAKE_LM_WEIGHTS_BYTES) "\n"
-    "weights_checksum=" FAKE_LM_WEIGHTS_CHECKSUM "\n"
-    "weights_mode=" MODE "\n";
+    "vocab_size=" STR(
+        VOCAB) "\n"
+               "context=" STR(
+                   CONTEXT) "\n"
+                            "num_layers=" STR(
+                                LAYERS) "\n"
+                                        "num_kv_heads=" STR(
+                                            HEADS) "\n"
+                                                   "head_dim=" STR(
+                                                       HEAD_DIM) "\n"
+                                                                 "eos_token_id="
+                                                                 "50256\n"
+                                                                 "bos_token_id="
+                                                                 "50256\n"
+                                                                 "weights_"
+                                                                 "bytes=" STR(
+                                                                     FAKE_LM_WEIGHTS_BYTES) "\n"
+                                                                                            "weights_checksum=" FAKE_LM_WEIGHTS_CHECKSUM
+                                                                                            "\n"
+                                                                                            "weights_mode=" MODE
+                                                                                            "\n";
 
 typedef struct {
   int8_t *allocated, *aligned;

@@ -48,10 +48,10 @@ private:
 };
 
 /// Model info of a small model whose weights are `bytes`/`checksum`.
-inline std::string modelInfoText(uint64_t bytes = 12,
-                                 const std::string &checksum =
-                                     "0123456789abcdef",
-                                 const std::string &mode = "external") {
+inline std::string
+modelInfoText(uint64_t bytes = 12,
+              const std::string &checksum = "0123456789abcdef",
+              const std::string &mode = "external") {
   return "arch=gpt2\nvocab_size=50257\ncontext=1024\nnum_layers=12\n"
          "num_kv_heads=12\nhead_dim=64\neos_token_id=50256\n"
          "bos_token_id=50256\nweights_bytes=" +

@@ -54,8 +54,8 @@ TEST(ModelInfo, Gpt2) {
 TEST(ModelInfo, Tolerated) {
   // Order, blank lines, spaces, CRLF, unknown keys and a missing final
   // newline are all fine.
-  std::string text = "\r\nweights_mode = embed\r\n\n future_key=1\n" +
-                     modelInfoText();
+  std::string text =
+      "\r\nweights_mode = embed\r\n\n future_key=1\n" + modelInfoText();
   text = replaceLine(text, "weights_mode", "");
   text.pop_back();
   ModelInfo info;
@@ -95,16 +95,13 @@ TEST(ModelInfo, Errors) {
        "error: model info: weights_mode: expected 'embed' or 'external', got "
        "'inline'"},
       {"arch", "arch=\n", "error: model info: arch: expected a name, got ''"},
-      {"arch", "gpt2\n",
-       "error: model info: line 1 is not key=value: 'gpt2'"},
+      {"arch", "gpt2\n", "error: model info: line 1 is not key=value: 'gpt2'"},
       {"arch", "=gpt2\n",
        "error: model info: line 1 is not key=value: '=gpt2'"},
-      {"arch", "arch=a\narch=b\n",
-       "error: model info: key 'arch' given twice"},
+      {"arch", "arch=a\narch=b\n", "error: model info: key 'arch' given twice"},
   };
   for (const Case &c : cases)
-    EXPECT_EQ(errorOf(replaceLine(good, c.key, c.line)), c.message)
-        << c.line;
+    EXPECT_EQ(errorOf(replaceLine(good, c.key, c.line)), c.message) << c.line;
   EXPECT_EQ(errorOf(""), "error: model info: missing key 'arch'");
 }
 

@@ -51,11 +51,12 @@ TEST(Options, Defaults) {
 TEST(Options, Everything) {
   Options o;
   std::string error;
-  ASSERT_TRUE(parse({"-p", "Hello", "-n", "7", "--temp", "0", "--top-k=5",
-                     "--top-p", "1", "--seed", "99", "--threads", "3",
-                     "--print-ids", "--dump-logits", "x.npy", "--weights",
-                     "w.bin", "--vocab", "tok"},
-                    &o, &error))
+  ASSERT_TRUE(
+      parse({"-p",    "Hello",     "-n",      "7",           "--temp",
+             "0",     "--top-k=5", "--top-p", "1",           "--seed",
+             "99",    "--threads", "3",       "--print-ids", "--dump-logits",
+             "x.npy", "--weights", "w.bin",   "--vocab",     "tok"},
+            &o, &error))
       << error;
   EXPECT_TRUE(o.hasPrompt);
   EXPECT_EQ(o.prompt, "Hello");
@@ -71,8 +72,8 @@ TEST(Options, Everything) {
   EXPECT_EQ(o.weightsFile, "w.bin");
   EXPECT_EQ(o.vocabDir, "tok");
 
-  ASSERT_TRUE(parse({"--prompt-ids", "0, 1,50256", "--n-predict=0"}, &o,
-                    &error))
+  ASSERT_TRUE(
+      parse({"--prompt-ids", "0, 1,50256", "--n-predict=0"}, &o, &error))
       << error;
   EXPECT_TRUE(o.hasPromptIds);
   EXPECT_EQ(o.promptIds, (std::vector<int32_t>{0, 1, 50256}));
@@ -82,8 +83,7 @@ TEST(Options, Everything) {
   EXPECT_TRUE(o.hasPromptIds);
   EXPECT_TRUE(o.promptIds.empty());
 
-  ASSERT_TRUE(parse({"--perplexity", "t.txt", "--ppl-window", "2"}, &o,
-                    &error))
+  ASSERT_TRUE(parse({"--perplexity", "t.txt", "--ppl-window", "2"}, &o, &error))
       << error;
   EXPECT_EQ(o.perplexityFile, "t.txt");
   EXPECT_EQ(o.pplWindow, 2);
@@ -181,8 +181,8 @@ TEST(Options, TokenIds) {
   EXPECT_TRUE(ids.empty());
   EXPECT_FALSE(tfcrt::lm::parseTokenIds("6", 6, &ids, &error));
   EXPECT_EQ(error, "error: --prompt-ids: token id 6 out of range [0, 6)");
-  EXPECT_FALSE(tfcrt::lm::parseTokenIds("99999999999999999999", 6, &ids,
-                                        &error));
+  EXPECT_FALSE(
+      tfcrt::lm::parseTokenIds("99999999999999999999", 6, &ids, &error));
   EXPECT_EQ(error, "error: --prompt-ids: expected comma-separated token ids, "
                    "got '99999999999999999999'");
 }

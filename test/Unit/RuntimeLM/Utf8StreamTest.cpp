@@ -29,20 +29,20 @@ using Strings = std::vector<std::string>;
 TEST(Utf8Stream, UnfinishedTail) {
   EXPECT_EQ(Utf8Stream::unfinishedTail(""), 0u);
   EXPECT_EQ(Utf8Stream::unfinishedTail("abc"), 0u);
-  EXPECT_EQ(Utf8Stream::unfinishedTail("a\xC3"), 1u);         // é, 1 of 2
-  EXPECT_EQ(Utf8Stream::unfinishedTail("a\xC3\xA9"), 0u);     // é
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE2\x82"), 2u);      // €, 2 of 3
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE2"), 1u);          // €, 1 of 3
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF0\x9F\x98"), 3u);  // 😀, 3 of 4
+  EXPECT_EQ(Utf8Stream::unfinishedTail("a\xC3"), 1u);        // é, 1 of 2
+  EXPECT_EQ(Utf8Stream::unfinishedTail("a\xC3\xA9"), 0u);    // é
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE2\x82"), 2u);     // €, 2 of 3
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE2"), 1u);         // €, 1 of 3
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF0\x9F\x98"), 3u); // 😀, 3 of 4
   EXPECT_EQ(Utf8Stream::unfinishedTail("\xF0\x9F\x98\x80"), 0u);
   // Never valid: nothing to wait for.
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\x80"), 0u);          // lone cont.
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xC0"), 0u);          // overlong lead
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF5"), 0u);          // > U+10FFFF
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE0\x80"), 0u);      // overlong
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xED\xA0"), 0u);      // surrogate
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF4\x90"), 0u);      // > U+10FFFF
-  EXPECT_EQ(Utf8Stream::unfinishedTail("\xC3\xA9\x80"), 0u);  // extra cont.
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\x80"), 0u);         // lone cont.
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xC0"), 0u);         // overlong lead
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF5"), 0u);         // > U+10FFFF
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xE0\x80"), 0u);     // overlong
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xED\xA0"), 0u);     // surrogate
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xF4\x90"), 0u);     // > U+10FFFF
+  EXPECT_EQ(Utf8Stream::unfinishedTail("\xC3\xA9\x80"), 0u); // extra cont.
   EXPECT_EQ(Utf8Stream::unfinishedTail("\x80\x80\x80"), 0u);
 }
 
@@ -58,7 +58,10 @@ TEST(Utf8Stream, HoldsSplitSequences) {
 
 TEST(Utf8Stream, PassesInvalidBytes) {
   // A sequence that is broken off is shown as it is once that is known.
-  EXPECT_EQ(run({"a\xE2\x82", "b"}), (Strings{"a", "\xE2\x82" "b", ""}));
+  EXPECT_EQ(run({"a\xE2\x82", "b"}), (Strings{"a",
+                                              "\xE2\x82"
+                                              "b",
+                                              ""}));
   EXPECT_EQ(run({"\xFF", "\x80"}), (Strings{"\xFF", "\x80", ""}));
   // Unfinished at the end: finish() shows the held bytes.
   EXPECT_EQ(run({"ok\xF0\x9F\x98"}), (Strings{"ok", "\xF0\x9F\x98"}));

@@ -32,15 +32,14 @@ TEST(Weights, Validate) {
   const std::string blob = sampleBlob(100);
   const ModelInfo info = infoFor(blob);
   std::string error;
-  EXPECT_TRUE(tfcrt::lm::validateWeights("w", blob.data(), blob.size(), info,
-                                         &error));
-  EXPECT_FALSE(
-      tfcrt::lm::validateWeights("w", blob.data(), 99, info, &error));
+  EXPECT_TRUE(
+      tfcrt::lm::validateWeights("w", blob.data(), blob.size(), info, &error));
+  EXPECT_FALSE(tfcrt::lm::validateWeights("w", blob.data(), 99, info, &error));
   EXPECT_EQ(error, "error: w: expected 100 bytes, found 99");
   std::string bad = blob;
   bad[99] ^= 0x80;
-  EXPECT_FALSE(tfcrt::lm::validateWeights("w", bad.data(), bad.size(), info,
-                                          &error));
+  EXPECT_FALSE(
+      tfcrt::lm::validateWeights("w", bad.data(), bad.size(), info, &error));
   EXPECT_EQ(error,
             "error: w: checksum mismatch (file corrupted or from another "
             "model)");
@@ -72,8 +71,8 @@ TEST(Weights, MapFileErrors) {
 
   const std::string missing = dir.str() + "/gpt2.weights";
   EXPECT_FALSE(w.mapFile(missing, info, &error));
-  EXPECT_EQ(error, "error: cannot open " + missing +
-                       ": No such file or directory");
+  EXPECT_EQ(error,
+            "error: cannot open " + missing + ": No such file or directory");
 
   const std::string shortFile = dir.write("short.weights", "0123456789ab");
   EXPECT_FALSE(w.mapFile(shortFile, info, &error));
@@ -113,8 +112,7 @@ TEST(Weights, Embedded) {
   const auto *begin = reinterpret_cast<const unsigned char *>(blob.data());
   WeightsBlob w;
   std::string error;
-  ASSERT_TRUE(w.useEmbedded(begin, begin + blob.size(), info, &error))
-      << error;
+  ASSERT_TRUE(w.useEmbedded(begin, begin + blob.size(), info, &error)) << error;
   EXPECT_EQ(w.data(), begin);
   EXPECT_EQ(w.size(), blob.size());
 
