@@ -53,4 +53,40 @@ def TfcCopyToLinalg : Pass<"tfc-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TfcTileAndVectorizeMatmul
+    : Pass<"tfc-tile-and-vectorize-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg.matmul for the caches and registers, vectorize";
+  let description = [{
+    Tiles every `linalg.matmul` (on tensors) twice: cache tiles
+    (`cache-tiles`, M x N x K) keep a block of the weight hot while the rows
+    of the activation stream by, and register tiles (`register-tiles`) form
+    the micro-kernel, which is vectorized (masked where the sequence length
+    is dynamic or a size is not a multiple of the tile), lowered to
+    broadcast multiply-adds (fused to FMAs by LLVM), and its accumulator is
+    hoisted out of the K loop so that it lives in registers. A matmul whose M is statically
+    smaller than the register tile (decode: one token) gets that M instead,
+    so no work is masked away.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+  let options = [
+    ListOption<"cacheTiles", "cache-tiles", "int64_t",
+               "M,N,K tile sizes of the cache-level loops">,
+    ListOption<"registerTiles", "register-tiles", "int64_t",
+               "M,N,K sizes of the vectorized micro-kernel">
+  ];
+  let statistics = [
+    Statistic<"numFullTiles", "full-tiles",
+              "Micro-kernel tiles vectorized without masks">,
+    Statistic<"numMaskedTiles", "masked-tiles",
+              "Remainder micro-kernel tiles vectorized with masks">
+  ];
+}
+
 #endif // TFC_CODEGEN_PASSES_TD

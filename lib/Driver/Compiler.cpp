@@ -219,17 +219,15 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // Phase 1: tfm (canonicalized).
   timer.start("tfm");
-  if (failed(runPasses(module, options, dump ? &*dump : nullptr,
-                       [](OpPassManager &pm) {
-                         pm.addPass(createCanonicalizerPass());
-                       })))
+  if (failed(runPasses(
+          module, options, dump ? &*dump : nullptr,
+          [](OpPassManager &pm) { pm.addPass(createCanonicalizerPass()); })))
     return failure();
   timer.stop();
   if (options.emit == EmitPhase::Tfm)
     return writeText(options.outputPath, printModule, loc);
 
-  auto modelInfo =
-      module->getAttrOfType<DictionaryAttr>(kModelInfoAttrName);
+  auto modelInfo = module->getAttrOfType<DictionaryAttr>(kModelInfoAttrName);
   bool isLM = modelInfo != nullptr;
   FailureOr<std::string> entry = std::string("tfc_prefill");
   if (!isLM) {
@@ -240,10 +238,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // Phase 2: linalg on tensors.
   timer.start("tfm -> linalg");
-  if (failed(runPasses(module, options, dump ? &*dump : nullptr,
-                       [&](OpPassManager &pm) {
-                         buildTfmToLinalgPipeline(pm, pipeline);
-                       })))
+  if (failed(runPasses(
+          module, options, dump ? &*dump : nullptr,
+          [&](OpPassManager &pm) { buildTfmToLinalgPipeline(pm, pipeline); })))
     return failure();
   timer.stop();
   if (options.emit == EmitPhase::Linalg)
@@ -278,8 +275,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
       int fd;
       if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
               "tfc-weights", "bin", fd, tmpBlob))
-        return emitError(loc) << "cannot create a temporary file: "
-                              << ec.message();
+        return emitError(loc)
+               << "cannot create a temporary file: " << ec.message();
       llvm::sys::Process::SafelyCloseFileDescriptor(fd);
       blobPath = tmpBlob.str().str();
     }
@@ -294,10 +291,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   // Phase 3: LLVM dialect.
   timer.start("linalg -> llvm dialect");
   requestCInterfaces(module);
-  if (failed(runPasses(module, options, dump ? &*dump : nullptr,
-                       [&](OpPassManager &pm) {
-                         buildLinalgToLLVMPipeline(pm, pipeline);
-                       })))
+  if (failed(runPasses(
+          module, options, dump ? &*dump : nullptr,
+          [&](OpPassManager &pm) { buildLinalgToLLVMPipeline(pm, pipeline); })))
     return failure();
   timer.stop();
   if (succeeded(signature))
@@ -331,9 +327,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     return emitError(loc) << llvm::toString(std::move(e));
   timer.stop();
   if (options.emit == EmitPhase::LLVMIR)
-    return writeText(options.outputPath,
-                     [&](raw_ostream &os) { llvmModule->print(os, nullptr); },
-                     loc);
+    return writeText(
+        options.outputPath,
+        [&](raw_ostream &os) { llvmModule->print(os, nullptr); }, loc);
 
   // Phase 5: machine code.
   timer.start("codegen");
@@ -343,9 +339,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
         [&](raw_ostream &os) {
           llvm::SmallString<0> buf;
           llvm::raw_svector_ostream vos(buf);
-          if (llvm::Error e = emitCode(*llvmModule, **tm,
-                                       llvm::CodeGenFileType::AssemblyFile,
-                                       vos))
+          if (llvm::Error e = emitCode(
+                  *llvmModule, **tm, llvm::CodeGenFileType::AssemblyFile, vos))
             llvm::consumeError(std::move(e));
           os << buf;
         },
@@ -357,8 +352,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     int fd;
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("tfc-model", "o", fd, tmpObj))
-      return emitError(loc) << "cannot create a temporary object file: "
-                            << ec.message();
+      return emitError(loc)
+             << "cannot create a temporary object file: " << ec.message();
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     objPath = tmpObj.str().str();
   }
@@ -366,8 +361,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     std::error_code ec;
     llvm::ToolOutputFile out(objPath, ec, llvm::sys::fs::OF_None);
     if (ec)
-      return emitError(loc) << "cannot open output file '" << objPath
-                            << "': " << ec.message();
+      return emitError(loc)
+             << "cannot open output file '" << objPath << "': " << ec.message();
     if (llvm::Error e = emitCode(*llvmModule, **tm,
                                  llvm::CodeGenFileType::ObjectFile, out.os()))
       return emitError(loc) << llvm::toString(std::move(e));
@@ -385,18 +380,18 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     int fd;
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("tfc-weights", "S", fd, asmPath))
-      return emitError(loc) << "cannot create a temporary file: "
-                            << ec.message();
+      return emitError(loc)
+             << "cannot create a temporary file: " << ec.message();
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     if (failed(writeEmbedAsm(asmPath, blobPath, loc)))
       return failure();
     extraInputs.push_back(asmPath.str().str());
   }
   std::string linkError;
-  bool linked = linkExecutable(
-      objPath, options.outputPath,
-      isLM ? RuntimeFlavor::LanguageModel : RuntimeFlavor::Runner,
-      extraInputs, linkError);
+  bool linked = linkExecutable(objPath, options.outputPath,
+                               isLM ? RuntimeFlavor::LanguageModel
+                                    : RuntimeFlavor::Runner,
+                               extraInputs, linkError);
   llvm::sys::fs::remove(objPath);
   if (!asmPath.empty())
     llvm::sys::fs::remove(asmPath);

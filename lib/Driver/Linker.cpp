@@ -49,9 +49,8 @@ bool mlir::tfc::linkExecutable(const std::string &objectPath,
   std::string dir = findRuntimeDir();
   SmallString<256> core(dir), main(dir);
   sys::path::append(core, "libtfcrt.a");
-  sys::path::append(main, flavor == RuntimeFlavor::Runner
-                              ? "libtfcrt_runner.a"
-                              : "libtfcrt_lm.a");
+  sys::path::append(main, flavor == RuntimeFlavor::Runner ? "libtfcrt_runner.a"
+                                                          : "libtfcrt_lm.a");
   for (const SmallString<256> &lib : {core, main})
     if (!sys::fs::exists(lib)) {
       error = "runtime library " + lib.str().str() +

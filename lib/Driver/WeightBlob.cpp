@@ -44,8 +44,11 @@ FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
       return failure();
     }
     auto tensorType = cast<RankedTensorType>(type.getValue());
-    if (!source.read(name.getValue(), tensorType, base + offset.getInt(),
-                     error))
+    ArrayRef<int64_t> permutation;
+    if (auto perm = dict.getAs<DenseI64ArrayAttr>("permutation"))
+      permutation = perm.asArrayRef();
+    if (!source.read(name.getValue(), permutation, tensorType,
+                     base + offset.getInt(), error))
       return failure();
   }
   info.checksum = tfcrtChecksum(base, info.bytes);

@@ -16,11 +16,14 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -29,6 +32,7 @@ using namespace mlir;
 void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
                                          const CPUPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(tfm::createTfmPackLinearWeights());
   tfm::TfmBindWeightsOptions bind;
   bind.alignment = options.weightAlignment;
   pm.addPass(tfm::createTfmBindWeights(bind));
@@ -41,6 +45,14 @@ void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
 
 void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
+  if (options.vectorize) {
+    pm.addNestedPass<func::FuncOp>(tfc::createTfcTileAndVectorizeMatmul());
+    // Masks move into the transfers they guard: bufferization's
+    // deallocation cannot handle vector.mask regions.
+    pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   if (options.approximateMath)
     pm.addNestedPass<func::FuncOp>(tfc::createTfcApproximateMath());
 
@@ -66,11 +78,13 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
 
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(tfc::createTfcCopyToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -143,14 +143,15 @@ llvm::Error mlir::tfc::addRunnerEntryPoint(llvm::Module &module,
       return llvm::createStringError("entry @" + entry.str() +
                                      " takes a non-memref argument");
 
-  auto *fnTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy},
-                                       false);
+  auto *fnTy =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy}, false);
   auto *invoke = llvm::Function::Create(fnTy, llvm::Function::ExternalLinkage,
                                         "tfc_invoke", module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
   llvm::SmallVector<llvm::Value *> args;
   for (unsigned i = 0; i < callee->arg_size(); ++i) {
-    llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, invoke->getArg(0), i);
+    llvm::Value *slot =
+        b.CreateConstInBoundsGEP1_64(ptrTy, invoke->getArg(0), i);
     args.push_back(b.CreateLoad(ptrTy, slot));
   }
   b.CreateCall(callee, args);

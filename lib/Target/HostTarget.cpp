@@ -48,8 +48,11 @@ mlir::tfc::createTargetMachine(const TargetOptions &options) {
                           : options.optLevel == 2 ? CodeGenOptLevel::Default
                           : options.optLevel == 1 ? CodeGenOptLevel::Less
                                                   : CodeGenOptLevel::None;
+  // Fuse multiply-adds: the matmul micro-kernels are written as mul + add.
+  llvm::TargetOptions targetOptions;
+  targetOptions.AllowFPOpFusion = FPOpFusion::Fast;
   std::unique_ptr<TargetMachine> tm(target->createTargetMachine(
-      triple, cpu, features.getString(), llvm::TargetOptions(), Reloc::PIC_,
+      triple, cpu, features.getString(), targetOptions, Reloc::PIC_,
       std::nullopt, level));
   if (!tm)
     return createStringError("cannot create a target machine for '" +

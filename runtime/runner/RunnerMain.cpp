@@ -134,11 +134,9 @@ int main(int argc, char **argv) {
   args.addOption("input", 'i', "FILE.npy",
                  "input tensor, in argument order (repeatable)", "", true);
   args.addOption("output", 'o', "FILE.npy",
-                 "where to write each output, in order (repeatable)", "",
-                 true);
+                 "where to write each output, in order (repeatable)", "", true);
   args.addOption("seed", 0, "N", "seed for inputs not given", "0");
-  args.addOption("repeat", 0, "N", "run N times and report the mean time",
-                 "1");
+  args.addOption("repeat", 0, "N", "run N times and report the mean time", "1");
   args.addFlag("signature", 0, "print the model's signature and exit");
   args.addFlag("help", 'h', "show this help");
   std::string error;
@@ -167,12 +165,12 @@ int main(int argc, char **argv) {
     (s.isOutput ? numOut : numIn)++;
   if (inputs.size() > numIn)
     return fail("got " + std::to_string(inputs.size()) +
-                " --input files but the model takes " +
-                std::to_string(numIn) + " inputs");
+                " --input files but the model takes " + std::to_string(numIn) +
+                " inputs");
   if (outputs.size() > numOut)
     return fail("got " + std::to_string(outputs.size()) +
-                " --output files but the model has " +
-                std::to_string(numOut) + " outputs");
+                " --output files but the model has " + std::to_string(numOut) +
+                " outputs");
 
   Rng rng{static_cast<uint64_t>(seed)};
   std::vector<tfcrt::NpyArray> arrays(specs.size());
@@ -260,7 +258,7 @@ int main(int argc, char **argv) {
       size_t n = a.numElements();
       std::string first;
       for (size_t k = 0; k < n; ++k) {
-        double v = a.as<float>()   ? a.as<float>()[k]
+        double v = a.as<float>()     ? a.as<float>()[k]
                    : a.as<int64_t>() ? double(a.as<int64_t>()[k])
                                      : double(a.as<int32_t>()[k]);
         sum += v;

@@ -9,7 +9,9 @@
 
 // CHECK: module attributes
 // CHECK-SAME: tfm.weight_bytes = 7456 : i64
-// CHECK-SAME: tfm.weight_table = [{name = "ln.weight", offset = 0 : i64, type = tensor<24xf32>}, {name = "fc1.weight", offset = 128 : i64, type = tensor<37x24xf32>}, {name = "fc1.bias", offset = 3712 : i64, type = tensor<37xf32>}, {name = "fc2.weight", offset = 3904 : i64, type = tensor<24x37xf32>}]
+// Linear weights are stored transposed (in_out) for the matmul kernel; the
+// table records the permutation the driver applies when it writes the blob.
+// CHECK-SAME: tfm.weight_table = [{name = "ln.weight", offset = 0 : i64, type = tensor<24xf32>}, {name = "fc1.bias", offset = 128 : i64, type = tensor<37xf32>}, {name = "fc1.weight", offset = 320 : i64, permutation = array<i64: 1, 0>, type = tensor<24x37xf32>}, {name = "fc2.weight", offset = 3904 : i64, permutation = array<i64: 1, 0>, type = tensor<37x24xf32>}]
 // CHECK-NOT: tfm.
 // CHECK-NOT: linalg.
 // CHECK-NOT: tensor.
@@ -49,9 +51,9 @@
 // intrinsic when approximation is off.
 // OPTS: module attributes
 // OPTS-SAME: tfm.weight_bytes = 7360 : i64
-// OPTS-SAME: {name = "fc1.weight", offset = 96 : i64, type = tensor<37x24xf32>}
-// OPTS-SAME: {name = "fc1.bias", offset = 3648 : i64, type = tensor<37xf32>}
-// OPTS-SAME: {name = "fc2.weight", offset = 3808 : i64, type = tensor<24x37xf32>}
+// OPTS-SAME: {name = "fc1.bias", offset = 96 : i64, type = tensor<37xf32>}
+// OPTS-SAME: {name = "fc1.weight", offset = 256 : i64, permutation = array<i64: 1, 0>, type = tensor<24x37xf32>}
+// OPTS-SAME: {name = "fc2.weight", offset = 3808 : i64, permutation = array<i64: 1, 0>, type = tensor<37x24xf32>}
 // OPTS: llvm.func @mlp(
 // OPTS: llvm.intr.tanh
 // OPTS-NOT: math.

@@ -5,7 +5,6 @@
 // RUN: not tfc-opt %s --tfm-bind-weights="alignment=-16" 2>&1 | FileCheck %s --check-prefix=BAD-ALIGN
 
 // A non-power-of-two alignment is rejected before anything is laid out.
-// (The value printed after "got" is covered by tfm-bind-weights-bugs.mlir.)
 // BAD-ALIGN: error: tfm-bind-weights: alignment must be a power of two, got
 // BAD-ALIGN-NOT: memref.view
 

@@ -15,6 +15,5 @@ int main(int argc, char **argv) {
   mlir::tfc::registerTfcDialects(registry);
   mlir::tfc::registerTfcPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "tfc optimizer driver (tfm dialect and passes)\n",
-      registry));
+      argc, argv, "tfc optimizer driver (tfm dialect and passes)\n", registry));
 }

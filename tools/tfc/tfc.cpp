@@ -139,15 +139,14 @@ static int runCompile(int argc, char **argv) {
   std::string errorMessage;
   auto file = openInputFile(options.inputPath, &errorMessage);
   if (!file) {
-    llvm::errs() << "tfc: error: " << options.inputPath << ": "
-                 << errorMessage << "\n";
+    llvm::errs() << "tfc: error: " << options.inputPath << ": " << errorMessage
+                 << "\n";
     return 1;
   }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
   if (failed(tfc::compileModule(*module, options)))

@@ -20,13 +20,22 @@ def Tfm_WeightOp : Tfm_Op<"weight", [Pure]> {
     model size. The result type is the type the tensor is stored with; use
     `tfm.cast` to compute in another precision.
 
+    With `permutation`, the result is the stored tensor with its dimensions
+    permuted (`result.shape[i] == stored.shape[permutation[i]]`): the
+    compiler packs weights into the layout its kernels want, and the weight
+    blob is written in that layout.
+
     ```mlir
     %w = tfm.weight "transformer.h.0.attn.c_attn.weight" : tensor<768x2304xf32>
+    %t = tfm.weight "lm_head.weight" permutation [1, 0] : tensor<768x50257xf32>
     ```
   }];
-  let arguments = (ins StrAttr:$name);
+  let arguments = (ins StrAttr:$name,
+                       OptionalAttr<DenseI64ArrayAttr>:$permutation);
   let results = (outs StaticShapeTensorOf<[F32, F16, BF16, I8, I32]>:$result);
-  let assemblyFormat = "$name attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $name (`permutation` $permutation^)? attr-dict `:` type($result)
+  }];
   let hasVerifier = 1;
 }
 

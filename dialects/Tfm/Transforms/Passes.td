@@ -8,7 +8,8 @@ include "mlir/Pass/PassBase.td"
 def TfmBindWeights : Pass<"tfm-bind-weights", "ModuleOp"> {
   let summary = "Bind tfm.weight ops to offsets in one weight blob";
   let description = [{
-    Lays out every distinct weight (by name) in one byte blob, each tensor
+    Lays out every distinct weight (by name and permutation) in one byte
+    blob, each tensor
     at an `alignment`-byte boundary, in order of first use. Every function
     that reads weights gets a leading `memref<?xi8>` argument (the blob, as
     the runtime maps it) and each `tfm.weight` becomes a `memref.view` of it
@@ -16,7 +17,8 @@ def TfmBindWeights : Pass<"tfm-bind-weights", "ModuleOp"> {
     `bufferization.to_tensor ... restrict`.
 
     The layout is recorded on the module as `tfm.weight_table`: an array of
-    `{name, offset, type}` dictionaries, plus `tfm.weight_bytes`. The driver
+    `{name, offset, type[, permutation]}` dictionaries, plus
+    `tfm.weight_bytes`. The driver
     writes the blob from the checkpoint in exactly that layout.
 
     A name used with two different types, or a weight read by a function
@@ -34,6 +36,21 @@ def TfmBindWeights : Pass<"tfm-bind-weights", "ModuleOp"> {
   let statistics = [
     Statistic<"numWeights", "weights", "Number of distinct weights bound">,
     Statistic<"numBytes", "bytes", "Size of the weight blob in bytes">
+  ];
+}
+
+def TfmPackLinearWeights : Pass<"tfm-pack-linear-weights"> {
+  let summary = "Store linear weights as [in, out] so kernels stream rows";
+  let description = [{
+    A `tfm.linear` in `out_in` layout whose weight is a `tfm.weight` is
+    rewritten to `in_out` over the same tensor stored transposed
+    (`tfm.weight ... {permutation = array<i64: 1, 0>}`). The matmul kernels
+    then read contiguous rows of the weight for every input feature, for
+    prefill and decode alike; the transposition happens once, when the
+    weight blob is written.
+  }];
+  let statistics = [
+    Statistic<"numPacked", "packed", "Number of linear weights repacked">
   ];
 }
 

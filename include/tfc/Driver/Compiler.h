@@ -26,7 +26,7 @@ struct CompileOptions {
   std::string inputPath;
   std::string outputPath;
   EmitPhase emit = EmitPhase::Exe;
-  std::string entry;  // empty: pick the single public function
+  std::string entry; // empty: pick the single public function
   std::string dumpIRDir;
   bool progress = false;
   TargetOptions target;

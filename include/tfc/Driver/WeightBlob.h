@@ -14,10 +14,11 @@ namespace mlir::tfc {
 class WeightSource {
 public:
   virtual ~WeightSource() = default;
-  /// Writes the tensor `name` as `type` (same shape) into `dst`
-  /// (type's byte size). On failure `error` names the tensor and file.
-  virtual bool read(StringRef name, RankedTensorType type, char *dst,
-                    std::string &error) = 0;
+  /// Writes the tensor `name`, with its dimensions permuted by
+  /// `permutation` (empty: as stored), as `type` into `dst` (type's byte
+  /// size). On failure `error` names the tensor and file.
+  virtual bool read(StringRef name, ArrayRef<int64_t> permutation,
+                    RankedTensorType type, char *dst, std::string &error) = 0;
 };
 
 struct BlobInfo {

@@ -19,6 +19,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "weight-alignment",
       llvm::cl::desc("Byte alignment of each tensor in the weight blob"),
       llvm::cl::init(64)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile and vectorize matmuls for the host's vector unit"),
+      llvm::cl::init(true)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Use vectorizable polynomial approximations for "

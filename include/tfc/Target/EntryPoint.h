@@ -27,8 +27,7 @@ namespace mlir::tfc {
 /// its inputs then its results (which bufferization turns into trailing
 /// out-parameters). Fails with a message when a type cannot cross the
 /// runner ABI (unsupported dtype, dynamic result shape, non-tensor type).
-FailureOr<std::string> describeEntrySignature(ModuleOp module,
-                                              StringRef entry,
+FailureOr<std::string> describeEntrySignature(ModuleOp module, StringRef entry,
                                               std::string &error);
 
 /// Rewrites the signature lines of results that bufferization turned into

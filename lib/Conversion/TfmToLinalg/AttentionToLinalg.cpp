@@ -50,10 +50,9 @@ struct RotaryLowering : OpConversionPattern<tfm::RotaryOp> {
 
     AffineExpr s = getAffineDimExpr(0, ctx), i = getAffineDimExpr(2, ctx);
     AffineExpr pair = interleaved ? (i % rot).floorDiv(2) : i % half;
-    SmallVector<AffineMap> maps{identityMap(ctx, 3),
-                                AffineMap::get(3, 0, {s}, ctx),
-                                AffineMap::get(3, 0, {pair}, ctx),
-                                identityMap(ctx, 3)};
+    SmallVector<AffineMap> maps{
+        identityMap(ctx, 3), AffineMap::get(3, 0, {s}, ctx),
+        AffineMap::get(3, 0, {pair}, ctx), identityMap(ctx, 3)};
     Value init = createEmpty(rewriter, loc, type,
                              tensor::getMixedSizes(rewriter, loc, x));
     Value out =
@@ -90,12 +89,11 @@ struct RotaryLowering : OpConversionPattern<tfm::RotaryOp> {
               // Pass-through features read themselves (always in bounds).
               partner = arith::SelectOp::create(b, l, rotated, partner, di);
               Value xv = extendToF32(b, l, args[0]);
-              Value pv = extendToF32(
-                  b, l,
-                  tensor::ExtractOp::create(b, l, x,
-                                            ValueRange{si, hi, partner}));
-              Value posF = arith::SIToFPOp::create(b, l, b.getF32Type(),
-                                                   args[1]);
+              Value pv = extendToF32(b, l,
+                                     tensor::ExtractOp::create(
+                                         b, l, x, ValueRange{si, hi, partner}));
+              Value posF =
+                  arith::SIToFPOp::create(b, l, b.getF32Type(), args[1]);
               Value angle = arith::MulFOp::create(b, l, posF, args[2]);
               Value c = math::CosOp::create(b, l, angle);
               Value sn = math::SinOp::create(b, l, angle);
@@ -156,10 +154,10 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
             total, rewriter.getIndexAttr(cacheType.getDimSize(1)),
             rewriter.getIndexAttr(cacheType.getDimSize(2))};
         SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
-        auto sliceType = RankedTensorType::get(
-            {ShapedType::kDynamic, cacheType.getDimSize(1),
-             cacheType.getDimSize(2)},
-            cacheType.getElementType());
+        auto sliceType = RankedTensorType::get({ShapedType::kDynamic,
+                                                cacheType.getDimSize(1),
+                                                cacheType.getDimSize(2)},
+                                               cacheType.getElementType());
         return tensor::ExtractSliceOp::create(rewriter, loc, sliceType, cache,
                                               offsets, sizes, strides)
             .getResult();
@@ -193,12 +191,12 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
                 AffineMap::get(4, 0, {h, i, j}, ctx)},
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
-                utils::IteratorType::parallel,
-                utils::IteratorType::reduction},
+                utils::IteratorType::parallel, utils::IteratorType::reduction},
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value p = arith::MulFOp::create(b, l, extendToF32(b, l, args[0]),
                                               extendToF32(b, l, args[1]));
-              linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
             })
             .getResult(0);
 
@@ -245,12 +243,12 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
                 AffineMap::get(4, 0, {oi, oh, oe}, ctx)},
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
-                utils::IteratorType::parallel,
-                utils::IteratorType::reduction},
+                utils::IteratorType::parallel, utils::IteratorType::reduction},
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value p = arith::MulFOp::create(b, l, args[0],
                                               extendToF32(b, l, args[1]));
-              linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
             })
             .getResult(0);
     out = truncateTensor(rewriter, loc, out, resultType);

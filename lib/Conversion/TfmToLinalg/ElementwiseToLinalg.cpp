@@ -62,8 +62,8 @@ Value emitElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   }
   SmallVector<AffineMap> maps;
   for (Value v : operands)
-    maps.push_back(broadcastMap(cast<RankedTensorType>(v.getType()),
-                                resultType));
+    maps.push_back(
+        broadcastMap(cast<RankedTensorType>(v.getType()), resultType));
   maps.push_back(identityMap(b.getContext(), r));
   Value init = createEmpty(b, loc, resultType, sizes);
   auto generic = linalg::GenericOp::create(
@@ -142,8 +142,9 @@ struct CastLowering : OpConversionPattern<tfm::CastOp> {
             return x;
           if (wf > wt)
             return arith::TruncIOp::create(b, loc, to, x);
-          return from.isInteger(1) ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                                   : Value(arith::ExtSIOp::create(b, loc, to, x));
+          return from.isInteger(1)
+                     ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                     : Value(arith::ExtSIOp::create(b, loc, to, x));
         });
     rewriter.replaceOp(op, v);
     return success();
@@ -180,8 +181,8 @@ struct GeluLowering : OpConversionPattern<tfm::GeluOp> {
                   b, loc, x[0], arith::MulFOp::create(b, loc, x[0], x[0]));
               Value t = arith::AddFOp::create(
                   b, loc, x[0],
-                  arith::MulFOp::create(
-                      b, loc, floatConst(b, loc, f32, 0.044715), x3));
+                  arith::MulFOp::create(b, loc,
+                                        floatConst(b, loc, f32, 0.044715), x3));
               t = arith::MulFOp::create(
                   b, loc, floatConst(b, loc, f32, std::sqrt(2.0 / M_PI)), t);
               inner = math::TanhOp::create(b, loc, t);
@@ -209,9 +210,8 @@ struct SiluLowering : OpConversionPattern<tfm::SiluOp> {
     Value v = emitElementwise(
         rewriter, op.getLoc(), type, {adaptor.getInput()},
         [&](OpBuilder &b, Location loc, ValueRange a) {
-          return inF32(b, loc, a, type.getElementType(), [&](ValueRange x) {
-            return siluScalar(b, loc, x[0]);
-          });
+          return inF32(b, loc, a, type.getElementType(),
+                       [&](ValueRange x) { return siluScalar(b, loc, x[0]); });
         });
     rewriter.replaceOp(op, v);
     return success();
@@ -245,6 +245,6 @@ void mlir::tfc::populateTfmElementwiseToLinalgPatterns(
   patterns.add<BinaryLowering<tfm::AddOp, arith::AddFOp, arith::AddIOp>,
                BinaryLowering<tfm::SubOp, arith::SubFOp, arith::SubIOp>,
                BinaryLowering<tfm::MulOp, arith::MulFOp, arith::MulIOp>,
-               BinaryLowering<tfm::DivOp, arith::DivFOp, arith::DivSIOp>, CastLowering,
-               GeluLowering, SiluLowering, SwiGLULowering>(ctx);
+               BinaryLowering<tfm::DivOp, arith::DivFOp, arith::DivSIOp>,
+               CastLowering, GeluLowering, SiluLowering, SwiGLULowering>(ctx);
 }

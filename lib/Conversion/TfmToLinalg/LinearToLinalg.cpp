@@ -13,15 +13,97 @@ using namespace mlir::tfc::lowering;
 
 namespace {
 
-/// linear(x[..., K], W) -> y[..., N] as one contraction. The accumulator is
-/// initialized with the broadcast bias (or zero), so the bias add costs no
-/// extra pass. Narrow float types accumulate in f32 and are truncated once.
+/// The accumulator of a linear layer: the broadcast bias, or zeros, in f32.
+Value createAccumulator(OpBuilder &b, Location loc, RankedTensorType accType,
+                        ArrayRef<OpFoldResult> sizes, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  unsigned r = accType.getRank();
+  if (!bias)
+    return createFilled(b, loc, accType, sizes,
+                        floatConst(b, loc, b.getF32Type(), 0.0));
+  Value empty = createEmpty(b, loc, accType, sizes);
+  SmallVector<AffineMap> maps{
+      AffineMap::get(r, 0, {getAffineDimExpr(r - 1, ctx)}, ctx),
+      identityMap(ctx, r)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{accType}, ValueRange{bias}, ValueRange{empty},
+             maps, parallelIters(r),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, extendToF32(nb, l, args[0]));
+             })
+      .getResult(0);
+}
+
+/// linear with an [K, N] weight: one 2-D linalg.matmul over the flattened
+/// leading dimensions, accumulating in f32 on top of the bias. This is the
+/// form the CPU tiling and vectorization passes target.
+Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
+                 Value bias) {
+  auto resultType = op.getType();
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t r = xType.getRank();
+  int64_t k = op.getInFeatures(), n = op.getOutFeatures();
+  SmallVector<OpFoldResult> xSizes = tensor::getMixedSizes(b, loc, x);
+
+  // x as [M, K].
+  Value x2 = x;
+  OpFoldResult m = b.getIndexAttr(1);
+  if (r == 1) {
+    x2 = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1, k}, xType.getElementType()), x,
+        SmallVector<ReassociationIndices>{{0, 1}},
+        SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(k)});
+  } else if (r > 2) {
+    ReassociationIndices lead;
+    for (int64_t i = 0; i + 1 < r; ++i)
+      lead.push_back(i);
+    x2 = tensor::CollapseShapeOp::create(
+        b, loc, x, SmallVector<ReassociationIndices>{lead, {r - 1}});
+  }
+  if (r >= 2)
+    m = tensor::getMixedSize(b, loc, x2, 0);
+
+  auto accType = RankedTensorType::get(
+      {cast<RankedTensorType>(x2.getType()).getDimSize(0), n}, b.getF32Type());
+  Value acc = createAccumulator(b, loc, accType, {m, b.getIndexAttr(n)}, bias);
+  Value y = linalg::MatmulOp::create(b, loc, TypeRange{accType},
+                                     ValueRange{x2, w}, ValueRange{acc})
+                .getResult(0);
+
+  // Back to the input's leading dimensions.
+  auto yType = RankedTensorType::get(resultType.getShape(), b.getF32Type());
+  if (r == 1) {
+    y = tensor::CollapseShapeOp::create(
+        b, loc, y, SmallVector<ReassociationIndices>{{0, 1}});
+  } else if (r > 2) {
+    ReassociationIndices lead;
+    for (int64_t i = 0; i + 1 < r; ++i)
+      lead.push_back(i);
+    SmallVector<OpFoldResult> outSizes(xSizes.begin(), xSizes.end() - 1);
+    outSizes.push_back(b.getIndexAttr(n));
+    y = tensor::ExpandShapeOp::create(
+        b, loc, yType, y, SmallVector<ReassociationIndices>{lead, {r - 1}},
+        outSizes);
+  }
+  if (y.getType() != yType)
+    y = tensor::CastOp::create(b, loc, yType, y);
+  return truncateTensor(b, loc, y, resultType);
+}
+
+/// linear(x[..., K], W) -> y[..., N]. An [N, K] (out_in) weight that was not
+/// repacked (e.g. a function argument) gets one generic contraction.
 struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(tfm::LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    if (op.getWeightLayout() == tfm::WeightLayout::InOut) {
+      rewriter.replaceOp(op,
+                         lowerInOut(rewriter, loc, op, adaptor.getInput(),
+                                    adaptor.getWeight(), adaptor.getBias()));
+      return success();
+    }
     MLIRContext *ctx = rewriter.getContext();
     auto resultType = op.getType();
     unsigned r = resultType.getRank(); // loops: r result dims + k
@@ -29,26 +111,10 @@ struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
 
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, x);
     sizes.back() = rewriter.getIndexAttr(op.getOutFeatures());
-    auto accType = RankedTensorType::get(resultType.getShape(),
-                                         rewriter.getF32Type());
-
-    Value acc;
-    Value zero = floatConst(rewriter, loc, rewriter.getF32Type(), 0.0);
-    if (Value bias = adaptor.getBias()) {
-      Value empty = createEmpty(rewriter, loc, accType, sizes);
-      SmallVector<AffineMap> maps{
-          AffineMap::get(r, 0, {getAffineDimExpr(r - 1, ctx)}, ctx),
-          identityMap(ctx, r)};
-      acc = linalg::GenericOp::create(
-                rewriter, loc, TypeRange{accType}, ValueRange{bias},
-                ValueRange{empty}, maps, parallelIters(r),
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  linalg::YieldOp::create(b, l, extendToF32(b, l, args[0]));
-                })
-                .getResult(0);
-    } else {
-      acc = createFilled(rewriter, loc, accType, sizes, zero);
-    }
+    auto accType =
+        RankedTensorType::get(resultType.getShape(), rewriter.getF32Type());
+    Value acc =
+        createAccumulator(rewriter, loc, accType, sizes, adaptor.getBias());
 
     SmallVector<AffineExpr> xExprs, outExprs;
     for (unsigned i = 0; i + 1 < r; ++i) {
@@ -58,28 +124,23 @@ struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
     AffineExpr n = getAffineDimExpr(r - 1, ctx), k = getAffineDimExpr(r, ctx);
     xExprs.push_back(k);
     outExprs.push_back(n);
-    AffineMap wMap =
-        op.getWeightLayout() == tfm::WeightLayout::OutIn
-            ? AffineMap::get(r + 1, 0, {n, k}, ctx)
-            : AffineMap::get(r + 1, 0, {k, n}, ctx);
-    SmallVector<AffineMap> maps{AffineMap::get(r + 1, 0, xExprs, ctx), wMap,
+    SmallVector<AffineMap> maps{AffineMap::get(r + 1, 0, xExprs, ctx),
+                                AffineMap::get(r + 1, 0, {n, k}, ctx),
                                 AffineMap::get(r + 1, 0, outExprs, ctx)};
     SmallVector<utils::IteratorType> iters = parallelIters(r + 1);
     iters.back() = utils::IteratorType::reduction;
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{accType},
-                  ValueRange{x, adaptor.getWeight()}, ValueRange{acc}, maps,
-                  iters,
-                  [&](OpBuilder &b, Location l, ValueRange args) {
-                    Value p = arith::MulFOp::create(
-                        b, l, extendToF32(b, l, args[0]),
-                        extendToF32(b, l, args[1]));
-                    linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
-                  })
-                  .getResult(0);
-
-    y = truncateTensor(rewriter, loc, y, resultType);
-    rewriter.replaceOp(op, y);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType},
+            ValueRange{x, adaptor.getWeight()}, ValueRange{acc}, maps, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value p = arith::MulFOp::create(b, l, extendToF32(b, l, args[0]),
+                                              extendToF32(b, l, args[1]));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, truncateTensor(rewriter, loc, y, resultType));
     return success();
   }
 };
@@ -110,15 +171,15 @@ struct EmbeddingLowering : OpConversionPattern<tfm::EmbeddingOp> {
             rewriter, loc, TypeRange{resultType}, ValueRange{ids},
             ValueRange{init}, maps, parallelIters(r),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value id = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                    args[0]);
+              Value id =
+                  arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
               Value lo = arith::ConstantIndexOp::create(b, l, 0);
               Value hi = arith::ConstantIndexOp::create(b, l, vocab - 1);
               id = arith::MaxSIOp::create(b, l, id, lo);
               id = arith::MinSIOp::create(b, l, id, hi);
               Value col = linalg::IndexOp::create(b, l, r - 1);
-              Value v = tensor::ExtractOp::create(b, l, table,
-                                                  ValueRange{id, col});
+              Value v =
+                  tensor::ExtractOp::create(b, l, table, ValueRange{id, col});
               linalg::YieldOp::create(b, l, v);
             })
             .getResult(0);
@@ -129,7 +190,6 @@ struct EmbeddingLowering : OpConversionPattern<tfm::EmbeddingOp> {
 
 } // namespace
 
-void mlir::tfc::populateTfmLinearToLinalgPatterns(
-    RewritePatternSet &patterns) {
+void mlir::tfc::populateTfmLinearToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LinearLowering, EmbeddingLowering>(patterns.getContext());
 }

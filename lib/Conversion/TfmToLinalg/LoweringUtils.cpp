@@ -19,8 +19,8 @@ Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (type.isDynamicDim(i))
       dyn.push_back(getValueOrCreateConstantIndexOp(b, loc, sizes[i]));
-  return tensor::EmptyOp::create(b, loc, type.getShape(),
-                                 type.getElementType(), dyn);
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dyn);
 }
 
 Value createFilled(OpBuilder &b, Location loc, RankedTensorType type,
@@ -47,9 +47,7 @@ Value truncateTo(OpBuilder &b, Location loc, Value v, Type t) {
   return arith::TruncFOp::create(b, loc, t, v);
 }
 
-Type accumulatorType(Type t) {
-  return Float32Type::get(t.getContext());
-}
+Type accumulatorType(Type t) { return Float32Type::get(t.getContext()); }
 
 AffineMap identityMap(MLIRContext *ctx, unsigned n) {
   return AffineMap::getMultiDimIdentityMap(n, ctx);
@@ -70,8 +68,8 @@ Value truncateTensor(OpBuilder &b, Location loc, Value f32Tensor,
   unsigned r = srcType.getRank();
   auto resultType =
       RankedTensorType::get(srcType.getShape(), target.getElementType());
-  Value empty = createEmpty(b, loc, resultType,
-                            tensor::getMixedSizes(b, loc, f32Tensor));
+  Value empty =
+      createEmpty(b, loc, resultType, tensor::getMixedSizes(b, loc, f32Tensor));
   SmallVector<AffineMap> maps(2, identityMap(b.getContext(), r));
   return linalg::GenericOp::create(
              b, loc, TypeRange{resultType}, ValueRange{f32Tensor},

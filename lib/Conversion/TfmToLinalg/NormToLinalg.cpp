@@ -71,8 +71,8 @@ Value reduceAlongAxis(
       b, loc, TypeRange{accType}, inputs, ValueRange{acc}, maps, iters,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value x = extendToF32(nb, nl, args[0]);
-        Value r = combine(nb, nl, args.back(), x,
-                          args.drop_front().drop_back());
+        Value r =
+            combine(nb, nl, args.back(), x, args.drop_front().drop_back());
         linalg::YieldOp::create(nb, nl, r);
       });
   return generic.getResult(0);
@@ -89,11 +89,11 @@ Value dimAsF32(OpBuilder &b, Location loc, Value v, unsigned dim) {
 
 /// Emits the final elementwise pass over the input's shape. Row tensors are
 /// read without the last dimension, per-feature tensors by the last one.
-Value emitRowwise(OpBuilder &b, Location loc, Value input, ValueRange rows,
-                  ValueRange features,
-                  function_ref<Value(OpBuilder &, Location, Value, ValueRange,
-                                     ValueRange)>
-                      fn) {
+Value emitRowwise(
+    OpBuilder &b, Location loc, Value input, ValueRange rows,
+    ValueRange features,
+    function_ref<Value(OpBuilder &, Location, Value, ValueRange, ValueRange)>
+        fn) {
   auto type = cast<RankedTensorType>(input.getType());
   unsigned rank = type.getRank();
   MLIRContext *ctx = b.getContext();
@@ -108,8 +108,7 @@ Value emitRowwise(OpBuilder &b, Location loc, Value input, ValueRange rows,
     maps.push_back(singleDimMap(ctx, rank, rank - 1));
   }
   maps.push_back(identityMap(ctx, rank));
-  Value init =
-      createEmpty(b, loc, type, tensor::getMixedSizes(b, loc, input));
+  Value init = createEmpty(b, loc, type, tensor::getMixedSizes(b, loc, input));
   size_t nRows = rows.size();
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
@@ -119,8 +118,8 @@ Value emitRowwise(OpBuilder &b, Location loc, Value input, ValueRange rows,
         for (Value f : args.slice(1 + nRows, features.size()))
           feats.push_back(extendToF32(nb, nl, f));
         Value r = fn(nb, nl, x, args.slice(1, nRows), feats);
-        linalg::YieldOp::create(
-            nb, nl, truncateTo(nb, nl, r, type.getElementType()));
+        linalg::YieldOp::create(nb, nl,
+                                truncateTo(nb, nl, r, type.getElementType()));
       });
   return generic.getResult(0);
 }
@@ -142,11 +141,9 @@ struct LayerNormLowering : OpConversionPattern<tfm::LayerNormOp> {
     unsigned last = op.getType().getRank() - 1;
     Value n = dimAsF32(rewriter, loc, x, last);
     float eps = op.getEpsilon().convertToFloat();
-    Value sum = reduceAlongAxis(
-        rewriter, loc, x, last, 0.0, {},
-        [](OpBuilder &b, Location l, Value acc, Value v, ValueRange) {
-          return addF(b, l, acc, v);
-        });
+    Value sum = reduceAlongAxis(rewriter, loc, x, last, 0.0, {},
+                                [](OpBuilder &b, Location l, Value acc, Value v,
+                                   ValueRange) { return addF(b, l, acc, v); });
     // Two-pass variance: sum((x - mean)^2), stable for large means.
     Value sq = reduceAlongAxis(
         rewriter, loc, x, last, 0.0, {sum},
@@ -227,19 +224,18 @@ struct SoftmaxLowering : OpConversionPattern<tfm::SoftmaxOp> {
               math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, row[0]));
           return addF(b, l, acc, e);
         });
-    Value init =
-        createEmpty(rewriter, loc, type, tensor::getMixedSizes(rewriter, loc, x));
-    SmallVector<AffineMap> maps{identityMap(ctx, rank),
-                                dropDimMap(ctx, rank, axis),
-                                dropDimMap(ctx, rank, axis),
-                                identityMap(ctx, rank)};
+    Value init = createEmpty(rewriter, loc, type,
+                             tensor::getMixedSizes(rewriter, loc, x));
+    SmallVector<AffineMap> maps{
+        identityMap(ctx, rank), dropDimMap(ctx, rank, axis),
+        dropDimMap(ctx, rank, axis), identityMap(ctx, rank)};
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{x, max, sum},
         ValueRange{init}, maps, parallelIters(rank),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v = extendToF32(b, l, args[0]);
-          Value e = math::ExpOp::create(b, l,
-                                        arith::SubFOp::create(b, l, v, args[1]));
+          Value e = math::ExpOp::create(
+              b, l, arith::SubFOp::create(b, l, v, args[1]));
           Value p = arith::DivFOp::create(b, l, e, args[2]);
           linalg::YieldOp::create(b, l,
                                   truncateTo(b, l, p, type.getElementType()));

@@ -20,10 +20,9 @@ Value numElements(OpBuilder &b, Location loc, Value v) {
   auto t = cast<RankedTensorType>(v.getType());
   Value n = arith::ConstantIndexOp::create(b, loc, 1);
   for (int64_t i = 0; i < t.getRank(); ++i)
-    n = arith::MulIOp::create(
-        b, loc, n,
-        getValueOrCreateConstantIndexOp(
-            b, loc, tensor::getMixedSize(b, loc, v, i)));
+    n = arith::MulIOp::create(b, loc, n,
+                              getValueOrCreateConstantIndexOp(
+                                  b, loc, tensor::getMixedSize(b, loc, v, i)));
   return n;
 }
 
@@ -82,9 +81,9 @@ struct ReshapeLowering : OpConversionPattern<tfm::ReshapeOp> {
     if (srcType.getRank() == 0 || refined.getRank() == 0) {
       // Scalars: every dimension is 1; expand/collapse with no groups.
       if (srcType.getRank() == 0) {
-        auto t = RankedTensorType::get(
-            SmallVector<int64_t>(refined.getRank(), 1),
-            refined.getElementType());
+        auto t =
+            RankedTensorType::get(SmallVector<int64_t>(refined.getRank(), 1),
+                                  refined.getElementType());
         result = tensor::ExpandShapeOp::create(
             rewriter, loc, t, src, SmallVector<ReassociationIndices>{},
             SmallVector<OpFoldResult>(refined.getRank(),
@@ -102,8 +101,8 @@ struct ReshapeLowering : OpConversionPattern<tfm::ReshapeOp> {
         result = tensor::CollapseShapeOp::create(rewriter, loc, src, *re);
     } else if (srcType.getRank() < refined.getRank()) {
       if (auto re = getReassociationIndicesForReshape(refined, srcType))
-        result = tensor::ExpandShapeOp::create(rewriter, loc, refined, src,
-                                               *re, outputSizes());
+        result = tensor::ExpandShapeOp::create(rewriter, loc, refined, src, *re,
+                                               outputSizes());
     }
     if (!result) {
       // General case through 1-D.
@@ -113,10 +112,9 @@ struct ReshapeLowering : OpConversionPattern<tfm::ReshapeOp> {
       Value flat = tensor::CollapseShapeOp::create(
           rewriter, loc, src, SmallVector<ReassociationIndices>{all});
       if (refined.hasStaticShape())
-        flat = castIfNeeded(
-            rewriter, loc, flat,
-            RankedTensorType::get({refined.getNumElements()},
-                                  refined.getElementType()));
+        flat = castIfNeeded(rewriter, loc, flat,
+                            RankedTensorType::get({refined.getNumElements()},
+                                                  refined.getElementType()));
       if (refined.getRank() == 1) {
         result = flat;
       } else {

@@ -35,13 +35,14 @@ struct ConvertTfmToLinalgPass
     ModuleOp module = getOperation();
     // Unbound weights have no lowering: say so precisely instead of letting
     // the conversion report a generic legalization failure.
-    WalkResult unbound = module.walk([](tfm::WeightOp w) {
-      w.emitOpError("'")
-          << w.getName()
-          << "' is not bound to weight storage; run --tfm-bind-weights "
-             "before --convert-tfm-to-linalg";
-      return WalkResult::interrupt();
-    });
+    WalkResult unbound =
+        module.walk([](tfm::WeightOp w) {
+          w.emitOpError("'")
+              << w.getName()
+              << "' is not bound to weight storage; run --tfm-bind-weights "
+                 "before --convert-tfm-to-linalg";
+          return WalkResult::interrupt();
+        });
     if (unbound.wasInterrupted())
       return signalPassFailure();
 

@@ -104,7 +104,8 @@ private:
     return NameLoc::get(b.getStringAttr(what));
   }
   Value weight(const std::string &name, ArrayRef<int64_t> shape) {
-    return tfm::WeightOp::create(b, loc(name), t(shape), name);
+    return tfm::WeightOp::create(b, loc(name), t(shape), name,
+                                 /*permutation=*/nullptr);
   }
   Value linear(Location l, Value x, const std::string &w,
                const std::string &bias, int64_t in, int64_t out,
@@ -120,10 +121,9 @@ private:
   }
   Value layerNorm(Location l, Value x, const std::string &base) {
     int64_t d = c.hiddenSize;
-    return tfm::LayerNormOp::create(b, l, x.getType(), x,
-                                    weight(base + ".weight", {d}),
-                                    weight(base + ".bias", {d}),
-                                    b.getF32FloatAttr(c.normEps));
+    return tfm::LayerNormOp::create(
+        b, l, x.getType(), x, weight(base + ".weight", {d}),
+        weight(base + ".bias", {d}), b.getF32FloatAttr(c.normEps));
   }
   Value rmsNorm(Location l, Value x, const std::string &name) {
     return tfm::RMSNormOp::create(b, l, x.getType(), x,
@@ -137,8 +137,7 @@ private:
     return tfm::ReshapeOp::create(b, l, t(shape), x);
   }
   Value columns(Location l, Value x, int64_t begin, int64_t width) {
-    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0),
-                                      b.getIndexAttr(begin)};
+    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(begin)};
     SmallVector<OpFoldResult> sizes{tensor::getMixedSize(b, l, x, 0),
                                     b.getIndexAttr(width)};
     SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
@@ -157,8 +156,7 @@ private:
   Value pos, kc, vc;
 };
 
-Value Emitter::attention(Location l, Value q, Value k, Value v,
-                         int64_t layer) {
+Value Emitter::attention(Location l, Value q, Value k, Value v, int64_t layer) {
   int64_t ctx = m.context, hkv = c.numKVHeads, hd = c.headDim;
   auto layerType = t({ctx, hkv, hd});
   SmallVector<OpFoldResult> offsets{b.getIndexAttr(layer), b.getIndexAttr(0),
@@ -166,15 +164,15 @@ Value Emitter::attention(Location l, Value q, Value k, Value v,
   SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), b.getIndexAttr(ctx),
                                   b.getIndexAttr(hkv), b.getIndexAttr(hd)};
   SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-  Value kl = tensor::ExtractSliceOp::create(b, l, layerType, kc, offsets,
-                                            sizes, strides);
-  Value vl = tensor::ExtractSliceOp::create(b, l, layerType, vc, offsets,
-                                            sizes, strides);
+  Value kl = tensor::ExtractSliceOp::create(b, l, layerType, kc, offsets, sizes,
+                                            strides);
+  Value vl = tensor::ExtractSliceOp::create(b, l, layerType, vc, offsets, sizes,
+                                            strides);
   auto op = tfm::AttentionOp::create(
       b, l, q.getType(), layerType, layerType, q, k, v, kl, vl, pos,
       /*causal=*/b.getUnitAttr(), /*scale=*/nullptr);
-  kc = tensor::InsertSliceOp::create(b, l, op.getKeyCacheResult(), kc,
-                                     offsets, sizes, strides);
+  kc = tensor::InsertSliceOp::create(b, l, op.getKeyCacheResult(), kc, offsets,
+                                     sizes, strides);
   vc = tensor::InsertSliceOp::create(b, l, op.getValueCacheResult(), vc,
                                      offsets, sizes, strides);
   return op.getResult();
@@ -187,9 +185,9 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen) {
   auto cacheType = t({c.numLayers, m.context, hkv, hd});
   auto tokensType = RankedTensorType::get({seq}, b.getI64Type());
   auto logitsType = t({seq, v});
-  auto fnType = b.getFunctionType(
-      {tokensType, b.getIndexType(), cacheType, cacheType},
-      {logitsType, cacheType, cacheType});
+  auto fnType =
+      b.getFunctionType({tokensType, b.getIndexType(), cacheType, cacheType},
+                        {logitsType, cacheType, cacheType});
   b.setInsertionPointToEnd(module.getBody());
   auto fn = func::FuncOp::create(b, loc(name.str()), name, fnType);
   Block *body = fn.addEntryBlock();
@@ -263,18 +261,16 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen) {
                  base + ".attn.c_proj.bias", d, d, tfm::WeightLayout::InOut);
       x = add(al, x, o);
       Value h = layerNorm(loc(base + ".ln_2"), x, base + ".ln_2");
-      Value u = linear(ml, h, base + ".mlp.c_fc.weight",
-                       base + ".mlp.c_fc.bias", d, inner,
-                       tfm::WeightLayout::InOut);
-      auto approx = hf::isTanhGelu(c.activation)
-                        ? tfm::GeluApproximation::Tanh
-                        : tfm::GeluApproximation::None;
+      Value u =
+          linear(ml, h, base + ".mlp.c_fc.weight", base + ".mlp.c_fc.bias", d,
+                 inner, tfm::WeightLayout::InOut);
+      auto approx = hf::isTanhGelu(c.activation) ? tfm::GeluApproximation::Tanh
+                                                 : tfm::GeluApproximation::None;
       u = tfm::GeluOp::create(
           b, ml, u.getType(), u,
           tfm::GeluApproximationAttr::get(b.getContext(), approx));
-      u = linear(ml, u, base + ".mlp.c_proj.weight",
-                 base + ".mlp.c_proj.bias", inner, d,
-                 tfm::WeightLayout::InOut);
+      u = linear(ml, u, base + ".mlp.c_proj.weight", base + ".mlp.c_proj.bias",
+                 inner, d, tfm::WeightLayout::InOut);
       x = add(ml, x, u);
     } else {
       o = linear(al, o, base + ".self_attn.o_proj.weight", "", hq * hd, d,
@@ -288,8 +284,9 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen) {
       Value up = linear(ml, h, mp + "up_proj.weight", "", d, inner,
                         tfm::WeightLayout::OutIn);
       Value act = tfm::SwiGLUOp::create(b, ml, up.getType(), gate, up);
-      x = add(ml, x, linear(ml, act, mp + "down_proj.weight", "", inner, d,
-                            tfm::WeightLayout::OutIn));
+      x = add(ml, x,
+              linear(ml, act, mp + "down_proj.weight", "", inner, d,
+                     tfm::WeightLayout::OutIn));
     }
   }
 

@@ -1,19 +1,17 @@
 // RUN: tfc-opt %s --convert-tfm-to-linalg | FileCheck %s
 
-// tfm.linear: one contraction (parallel result dims + a reduction over K)
-// into an f32 accumulator initialized with the broadcast bias or zero; narrow
-// types are truncated once at the end. tfm.embedding: a gather through
+// tfm.linear accumulates in f32, starting from the broadcast bias or zero;
+// narrow types are truncated once at the end. The in_out layout (what
+// tfm-pack-linear-weights produces) becomes a 2-D linalg.matmul over the
+// collapsed leading dims, the named op the matmul tiling/vectorization
+// targets; out_in stays a generic contraction. tfm.embedding: a gather through
 // tensor.extract with clamped ids.
 
 // CHECK-DAG: #[[$BIAS2:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-DAG: #[[$ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[$X2:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[$WNK:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[$WKN:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[$Y2:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[$X3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
-// CHECK-DAG: #[[$WKN3:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
-// CHECK-DAG: #[[$Y3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$IDS1:.*]] = affine_map<(d0, d1) -> (d0)>
 
@@ -48,40 +46,32 @@ func.func @linear_out_in_bias(%x: tensor<?x37xf32>, %w: tensor<13x37xf32>, %b: t
 // CHECK: %[[Z:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<7x13xf32>
 // CHECK: %[[F:.*]] = linalg.fill ins(%[[Z]] : f32) outs(%[[E]] : tensor<7x13xf32>)
-// CHECK: linalg.generic
-// CHECK-SAME: indexing_maps = [#[[$X2]], #[[$WKN]], #[[$Y2]]]
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<7x37xf32>, tensor<37x13xf32>)
-// CHECK-SAME: outs(%[[F]] : tensor<7x13xf32>)
+// CHECK: %[[Y:.*]] = linalg.matmul ins(%[[X]], %[[W]] : tensor<7x37xf32>, tensor<37x13xf32>) outs(%[[F]] : tensor<7x13xf32>)
+// CHECK: return %[[Y]]
 func.func @linear_in_out_no_bias(%x: tensor<7x37xf32>, %w: tensor<37x13xf32>) -> tensor<7x13xf32> {
   %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<in_out>}
       : tensor<7x37xf32>, tensor<37x13xf32> -> tensor<7x13xf32>
   return %0 : tensor<7x13xf32>
 }
 
-// Rank-3 input, f16 storage: f32 accumulation and one truncation pass.
+// Rank-3 input, f16 storage: leading dims collapsed into the matmul M dim,
+// f32 accumulation (linalg.matmul extends the f16 operands), one truncation.
 // CHECK-LABEL: func.func @linear_rank3_f16
 // CHECK-SAME: (%[[X:.*]]: tensor<2x?x37xf16>, %[[W:.*]]: tensor<37x24xf16>, %[[B:.*]]: tensor<24xf16>)
-// CHECK: %[[D:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<2x?x37xf16>
-// CHECK: %[[E:.*]] = tensor.empty(%[[D]]) : tensor<2x?x24xf32>
+// CHECK: %[[S:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<2x?x37xf16>
+// CHECK: %[[X2D:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<2x?x37xf16> into tensor<?x37xf16>
+// CHECK: %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?x24xf32>
 // CHECK: %[[ACC:.*]] = linalg.generic
-// CHECK-SAME: ins(%[[B]] : tensor<24xf16>) outs(%[[E]] : tensor<2x?x24xf32>)
+// CHECK-SAME: indexing_maps = [#[[$BIAS2]], #[[$ID2]]]
+// CHECK-SAME: ins(%[[B]] : tensor<24xf16>) outs(%[[E]] : tensor<?x24xf32>)
 // CHECK-NEXT: ^bb0(%[[V:.*]]: f16, %{{.*}}: f32):
 // CHECK-NEXT: %[[VW:.*]] = arith.extf %[[V]] : f16 to f32
 // CHECK-NEXT: linalg.yield %[[VW]] : f32
-// CHECK: %[[Y:.*]] = linalg.generic
-// CHECK-SAME: indexing_maps = [#[[$X3]], #[[$WKN3]], #[[$Y3]]]
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME: outs(%[[ACC]] : tensor<2x?x24xf32>)
-// CHECK-NEXT: ^bb0(%[[A:.*]]: f16, %[[BW:.*]]: f16, %[[O:.*]]: f32):
-// CHECK-NEXT: %[[AW:.*]] = arith.extf %[[A]] : f16 to f32
-// CHECK-NEXT: %[[BWW:.*]] = arith.extf %[[BW]] : f16 to f32
-// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[AW]], %[[BWW]] : f32
-// CHECK-NEXT: %[[S:.*]] = arith.addf %[[O]], %[[P]] : f32
-// CHECK-NEXT: linalg.yield %[[S]] : f32
+// CHECK: %[[Y:.*]] = linalg.matmul ins(%[[X2D]], %[[W]] : tensor<?x37xf16>, tensor<37x24xf16>) outs(%[[ACC]] : tensor<?x24xf32>)
+// CHECK: %[[Y3:.*]] = tensor.expand_shape %[[Y]] {{\[}}[0, 1], [2]] output_shape [2, %[[S]], 24] : tensor<?x24xf32> into tensor<2x?x24xf32>
 // CHECK: %[[T:.*]] = linalg.generic
 // CHECK-SAME: indexing_maps = [#[[$ID3]], #[[$ID3]]]
-// CHECK-SAME: ins(%[[Y]] : tensor<2x?x24xf32>) outs(%{{.*}} : tensor<2x?x24xf16>)
+// CHECK-SAME: ins(%[[Y3]] : tensor<2x?x24xf32>) outs(%{{.*}} : tensor<2x?x24xf16>)
 // CHECK: arith.truncf %{{.*}} : f32 to f16
 // CHECK: return %[[T]]
 func.func @linear_rank3_f16(%x: tensor<2x?x37xf16>, %w: tensor<37x24xf16>, %b: tensor<24xf16>) -> tensor<2x?x24xf16> {

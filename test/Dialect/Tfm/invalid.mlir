@@ -31,6 +31,22 @@ func.func @weight_bad_element_type() -> tensor<7xi64> {
 
 // -----
 
+func.func @weight_permutation_wrong_length() -> tensor<7x13xf32> {
+  // expected-error @+1 {{'tfm.weight' op permutation [1, 0, 2] is not a permutation of [0, 2)}}
+  %0 = tfm.weight "w" permutation [1, 0, 2] : tensor<7x13xf32>
+  return %0 : tensor<7x13xf32>
+}
+
+// -----
+
+func.func @weight_permutation_repeated() -> tensor<7x13xf32> {
+  // expected-error @+1 {{'tfm.weight' op permutation [1, 1] is not a permutation of [0, 2)}}
+  %0 = tfm.weight "w" permutation [1, 1] : tensor<7x13xf32>
+  return %0 : tensor<7x13xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // tfm.cast
 //===----------------------------------------------------------------------===//

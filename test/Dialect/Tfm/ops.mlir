@@ -17,18 +17,23 @@
 // CHECK: tfm.weight "quant.q8" : tensor<7x13xi8>
 // CHECK: tfm.weight "quant.scales" : tensor<7xi32>
 // CHECK: tfm.weight "scalar" : tensor<f32>
+// CHECK: tfm.weight "packed" permutation [2, 0, 1] : tensor<5x3x4xf32>
 // GENERIC-LABEL: sym_name = "weights"
 // GENERIC: "tfm.weight"() <{name = "transformer.h.0.attn.c_attn.weight"}> : () -> tensor<37x111xf32>
+// GENERIC: "tfm.weight"() <{name = "packed", permutation = array<i64: 2, 0, 1>}> : () -> tensor<5x3x4xf32>
 func.func @weights() -> (tensor<37x111xf32>, tensor<13x24xf16>, tensor<24xbf16>,
-                         tensor<7x13xi8>, tensor<7xi32>, tensor<f32>) {
+                         tensor<7x13xi8>, tensor<7xi32>, tensor<f32>,
+                         tensor<5x3x4xf32>) {
   %0 = tfm.weight "transformer.h.0.attn.c_attn.weight" : tensor<37x111xf32>
   %1 = tfm.weight "lm_head.weight" : tensor<13x24xf16>
   %2 = tfm.weight "model.norm.weight" : tensor<24xbf16>
   %3 = tfm.weight "quant.q8" : tensor<7x13xi8>
   %4 = tfm.weight "quant.scales" : tensor<7xi32>
   %5 = tfm.weight "scalar" : tensor<f32>
-  return %0, %1, %2, %3, %4, %5 : tensor<37x111xf32>, tensor<13x24xf16>,
-      tensor<24xbf16>, tensor<7x13xi8>, tensor<7xi32>, tensor<f32>
+  %6 = tfm.weight "packed" permutation [2, 0, 1] : tensor<5x3x4xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<37x111xf32>, tensor<13x24xf16>,
+      tensor<24xbf16>, tensor<7x13xi8>, tensor<7xi32>, tensor<f32>,
+      tensor<5x3x4xf32>
 }
 
 //===----------------------------------------------------------------------===//

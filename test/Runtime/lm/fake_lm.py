@@ -14,7 +14,7 @@ tfcrt-fake-lm-external on PATH; DIR defaults to models/gpt2-tokenizer):
       the two .npy files hold identical arrays
   check-perplexity [W] [--vocab DIR] --text FILE --window N --output OUT
       OUT (the runtime's stdout) must match the perplexity computed here
-  checksum FILE         FNV-1a 64 over little-endian words, as in the spec
+  checksum FILE         the weight checksum of runtime/lm/Checksum.h
   info EXE              the tfc_model_info text embedded in EXE
   install TOOL DEST     copy the program TOOL found on PATH (or TOOL.weights
                         beside it) to DEST
@@ -37,6 +37,40 @@ LAYERS, HEADS, HEAD_DIM = 2, 2, 4
 MASK = (1 << 64) - 1
 G1, G2, G3 = 0x9E3779B97F4A7C15, 0xD1B54A32D192ED03, 0x8CB92BA72F3D8DD7
 G4 = 0xA24BAED4963EE407
+
+
+def weights_checksum(data):
+    """The blob checksum of runtime/lm/Checksum.h, from its definition."""
+    p1, p2, p3 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+    p4, p5 = 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5
+
+    def rotl(x, r):
+        return ((x << r) | (x >> (64 - r))) & MASK
+
+    def mix(acc, w):
+        return rotl((acc + w * p2) & MASK, 31) * p1 & MASK
+
+    def word(i):
+        return int.from_bytes(data[i:i + 8], "little")
+
+    lanes = [(p1 + p2) & MASK, p2, 0, -p1 & MASK]
+    i = 0
+    while len(data) - i >= 32:
+        lanes = [mix(lanes[j], word(i + 8 * j)) for j in range(4)]
+        i += 32
+    h = (p5 + len(data)) & MASK
+    for lane in lanes:
+        h = ((rotl(h, 27) ^ mix(0, lane)) * p1 + p4) & MASK
+    while len(data) - i >= 8:
+        h = ((rotl(h, 27) ^ mix(0, word(i))) * p1 + p4) & MASK
+        i += 8
+    for byte in data[i:]:
+        h = rotl(h ^ (byte * p5 & MASK), 11) * p1 & MASK
+    h ^= h >> 33
+    h = h * p2 & MASK
+    h ^= h >> 29
+    h = h * p3 & MASK
+    return h ^ (h >> 32)
 
 
 def mix64(z):
@@ -133,13 +167,7 @@ def main():
     out = sys.stdout.buffer
 
     if a.command == "checksum":
-        data = open(a.paths[0], "rb").read()
-        h = 0xCBF29CE484222325
-        cut = len(data) - len(data) % 8
-        for i in range(0, cut, 8):
-            h = ((h ^ int.from_bytes(data[i:i + 8], "little")) * 0x100000001B3) & MASK
-        for byte in data[cut:]:
-            h = ((h ^ byte) * 0x100000001B3) & MASK
+        h = weights_checksum(open(a.paths[0], "rb").read())
         print("%016x" % h)
         return 0
     if a.command == "install":

@@ -4,8 +4,8 @@
 // Writes the fake model's weight blob (FAKE_LM_WEIGHTS_BYTES pseudo-random
 // bytes; deliberately not a multiple of 8 so the checksum's tail matters) and
 // a header with its size and checksum for fake_model.c. The checksum is
-// written out here from its definition (FNV-1a 64 over little-endian words,
-// then the tail bytes), independently of tfcrt's implementation.
+// written out here from its definition in runtime/lm/Checksum.h (plain
+// sequential code), independently of tfcrt's implementation.
 //
 //===----------------------------------------------------------------------===*/
 
@@ -14,6 +14,15 @@
 #include <stdlib.h>
 
 #define NUM_BYTES 4133
+
+static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static uint64_t word(const unsigned char *p) {
+  uint64_t w = 0;
+  for (int b = 7; b >= 0; --b)
+    w = (w << 8) | p[b];
+  return w;
+}
 
 static uint64_t mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -30,19 +39,26 @@ int main(int argc, char **argv) {
   for (uint64_t i = 0; i < NUM_BYTES; ++i)
     blob[i] = (unsigned char)(mix64(i + 0x5EED) >> 56);
 
-  uint64_t h = 0xcbf29ce484222325ull;
+  const uint64_t p1 = 0x9e3779b185ebca87ull, p2 = 0xc2b2ae3d27d4eb4full;
+  const uint64_t p3 = 0x165667b19e3779f9ull, p4 = 0x85ebca77c2b2ae63ull;
+  const uint64_t p5 = 0x27d4eb2f165667c5ull;
+  uint64_t lanes[4] = {p1 + p2, p2, 0, 0 - p1};
   size_t i = 0;
-  for (; i + 8 <= NUM_BYTES; i += 8) {
-    uint64_t w = 0;
-    for (int b = 7; b >= 0; --b)
-      w = (w << 8) | blob[i + b];
-    h ^= w;
-    h *= 0x100000001b3ull;
-  }
-  for (; i < NUM_BYTES; ++i) {
-    h ^= blob[i];
-    h *= 0x100000001b3ull;
-  }
+  for (; i + 32 <= NUM_BYTES; i += 32)
+    for (int l = 0; l < 4; ++l)
+      lanes[l] = rotl(lanes[l] + word(blob + i + 8 * l) * p2, 31) * p1;
+  uint64_t h = p5 + NUM_BYTES;
+  for (int l = 0; l < 4; ++l)
+    h = (rotl(h, 27) ^ (rotl(lanes[l] * p2, 31) * p1)) * p1 + p4;
+  for (; i + 8 <= NUM_BYTES; i += 8)
+    h = (rotl(h, 27) ^ (rotl(word(blob + i) * p2, 31) * p1)) * p1 + p4;
+  for (; i < NUM_BYTES; ++i)
+    h = rotl(h ^ (blob[i] * p5), 11) * p1;
+  h ^= h >> 33;
+  h *= p2;
+  h ^= h >> 29;
+  h *= p3;
+  h ^= h >> 32;
 
   FILE *f = fopen(argv[1], "wb");
   if (!f || fwrite(blob, 1, NUM_BYTES, f) != NUM_BYTES || fclose(f) != 0) {

@@ -12,31 +12,43 @@ namespace {
 
 uint64_t sum(const std::string &s) { return tfcrtChecksum(s.data(), s.size()); }
 
-// Expected values computed independently (Python, from the definition).
+// Expected values computed independently (Python, from the definition in
+// Checksum.h).
 TEST(Checksum, KnownValues) {
-  EXPECT_EQ(sum(""), 0xcbf29ce484222325ull); // the offset basis
-  // Shorter than a word: plain byte-wise FNV-1a 64 (published vectors).
-  EXPECT_EQ(sum("a"), 0xaf63dc4c8601ec8cull);
-  EXPECT_EQ(sum("foobar"), 0x85944171f73967e8ull);
+  EXPECT_EQ(sum(""), 0x6222febc4f71fd4bull);
+  EXPECT_EQ(sum("a"), 0x2dec1a8f42e1a13cull);
+  EXPECT_EQ(sum("foobar"), 0xae3249a2f1b52391ull);
   // One little-endian word, then a word and a tail byte.
-  EXPECT_EQ(sum("12345678"), 0x49f2564e2d0004fcull);
-  EXPECT_EQ(sum("123456789"), 0xa6cd6bd677081abfull);
-  EXPECT_EQ(sum(std::string(8, '\xff')), 0x509c41b379fe466eull);
+  EXPECT_EQ(sum("12345678"), 0x0fa4ec0ac21fa8d4ull);
+  EXPECT_EQ(sum("123456789"), 0x1f686645fad495c8ull);
+  EXPECT_EQ(sum(std::string(8, '\xff')), 0x3cb27982bb9bd5d7ull);
+  // Full 32-byte stripes, leftover words and tail bytes.
   std::string big;
   for (int r = 0; r < 3; ++r)
     for (int b = 0; b < 256; ++b)
       big += static_cast<char>(b);
   big += "xyz";
-  EXPECT_EQ(sum(big), 0x09967091d8567920ull);
+  EXPECT_EQ(sum(big), 0xaebf8657ee446c8aull);
 }
 
-TEST(Checksum, WordsAreNotBytes) {
-  // From 8 bytes on, the value differs from byte-wise FNV-1a.
-  const std::string s = "12345678";
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : s)
-    h = (h ^ c) * 0x100000001b3ull;
-  EXPECT_NE(sum(s), h);
+// A plain FNV-1a over words lets two flips of the same high bit cancel (bit k
+// of the hash depends only on bits <= k of the data): e.g. the sign bits of
+// two f32 weights. Every pair of single-bit flips must change the sum.
+TEST(Checksum, PairsOfFlipsDoNotCancel) {
+  std::vector<unsigned char> buf(80);
+  for (size_t i = 0; i < buf.size(); ++i)
+    buf[i] = static_cast<unsigned char>(i * 37 + 11);
+  const uint64_t base = tfcrtChecksum(buf.data(), buf.size());
+  const int bits[] = {0, 7, 31, 32, 62, 63};
+  for (size_t w1 = 0; w1 < buf.size() / 8; ++w1)
+    for (size_t w2 = w1 + 1; w2 < buf.size() / 8; ++w2)
+      for (int bit : bits) {
+        std::vector<unsigned char> t = buf;
+        t[w1 * 8 + bit / 8] ^= 1u << (bit % 8);
+        t[w2 * 8 + bit / 8] ^= 1u << (bit % 8);
+        EXPECT_NE(tfcrtChecksum(t.data(), t.size()), base)
+            << "words " << w1 << "," << w2 << " bit " << bit;
+      }
 }
 
 TEST(Checksum, IndependentOfAlignment) {

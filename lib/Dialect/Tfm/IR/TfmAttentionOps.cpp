@@ -27,7 +27,8 @@ LogicalResult RotaryOp::verify() {
   if (in.getRank() != 3)
     return emitOpError("input must be [seq, heads, head_dim], got ")
            << formatShape(in);
-  if (pos.getRank() != 1 || !dimsCompatible(pos.getDimSize(0), in.getDimSize(0)))
+  if (pos.getRank() != 1 ||
+      !dimsCompatible(pos.getDimSize(0), in.getDimSize(0)))
     return emitOpError("positions must be [seq] = [")
            << (ShapedType::isDynamic(in.getDimSize(0))
                    ? std::string("?")
@@ -53,8 +54,8 @@ LogicalResult RotaryOp::verify() {
 double AttentionOp::getEffectiveScale() {
   if (auto s = getScale())
     return s->convertToDouble();
-  return 1.0 / std::sqrt(static_cast<double>(
-                   getQuery().getType().getDimSize(2)));
+  return 1.0 /
+         std::sqrt(static_cast<double>(getQuery().getType().getDimSize(2)));
 }
 
 LogicalResult AttentionOp::verify() {
@@ -133,7 +134,6 @@ LogicalResult AttentionOp::verify() {
   if (!ShapedType::isDynamic(k.getDimSize(0)) &&
       k.getDimSize(0) > kc.getDimSize(0))
     return emitOpError("cannot append ")
-           << k.getDimSize(0) << " key rows to a cache of "
-           << kc.getDimSize(0);
+           << k.getDimSize(0) << " key rows to a cache of " << kc.getDimSize(0);
   return success();
 }

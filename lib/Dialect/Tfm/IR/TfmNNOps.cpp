@@ -17,9 +17,9 @@ static LogicalResult verifySameElementType(Operation *op, Value a, Value b,
   Type ea = getElementTypeOrSelf(a.getType());
   Type eb = getElementTypeOrSelf(b.getType());
   if (ea != eb)
-    return op->emitOpError() << aName << " element type " << ea
-                             << " does not match " << bName
-                             << " element type " << eb;
+    return op->emitOpError()
+           << aName << " element type " << ea << " does not match " << bName
+           << " element type " << eb;
   return success();
 }
 
@@ -88,17 +88,17 @@ LogicalResult LinearOp::verify() {
   int64_t k = getInFeatures(), n = getOutFeatures();
   if (!dimsCompatible(in.getShape().back(), k))
     return emitOpError("input features ")
-           << in.getShape().back() << " do not match the weight's "
-           << k << " input features (weight " << formatShape(w)
-           << ", layout " << layout << ")";
+           << in.getShape().back() << " do not match the weight's " << k
+           << " input features (weight " << formatShape(w) << ", layout "
+           << layout << ")";
   if (Value bias = getBias()) {
     auto b = cast<RankedTensorType>(bias.getType());
     if (b.getRank() != 1 || !dimsCompatible(b.getDimSize(0), n))
       return emitOpError("bias must be [")
              << n << "] to match the weight's output features, got "
              << formatShape(b);
-    if (failed(verifySameElementType(*this, bias, getWeight(), "bias",
-                                     "weight")))
+    if (failed(
+            verifySameElementType(*this, bias, getWeight(), "bias", "weight")))
       return failure();
   }
   if (res.getRank() != in.getRank())
@@ -185,8 +185,8 @@ LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank();
   int64_t axis = getAxisAttr().getInt();
   if (axis < -rank || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank << " (expected [" << -rank << ", "
-                                << rank << "))";
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << rank << " (expected ["
+           << -rank << ", " << rank << "))";
   return success();
 }

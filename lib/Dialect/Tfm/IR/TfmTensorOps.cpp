@@ -22,6 +22,20 @@ using tfm::verify::formatShape;
 LogicalResult WeightOp::verify() {
   if (getName().empty())
     return emitOpError("weight name must not be empty");
+  if (auto perm = getPermutation()) {
+    int64_t rank = getType().getRank();
+    SmallVector<bool> seen(rank, false);
+    bool ok = static_cast<int64_t>(perm->size()) == rank;
+    for (int64_t p : *perm) {
+      ok = ok && p >= 0 && p < rank && !seen[p];
+      if (ok)
+        seen[p] = true;
+    }
+    if (!ok)
+      return emitOpError("permutation ")
+             << formatShape(*perm) << " is not a permutation of [0, " << rank
+             << ")";
+  }
   return success();
 }
 
@@ -85,8 +99,8 @@ LogicalResult ReshapeOp::verify() {
   if (!in.hasStaticShape() && out.hasStaticShape() &&
       (inProd == 0 || outProd % inProd != 0))
     return emitOpError("cannot reshape ")
-           << formatShape(in) << " into " << formatShape(out) << " ("
-           << outProd << " elements): not a multiple of " << inProd;
+           << formatShape(in) << " into " << formatShape(out) << " (" << outProd
+           << " elements): not a multiple of " << inProd;
   return success();
 }
 
@@ -235,7 +249,7 @@ static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
   return {};
 }
 
-#define TFM_BINARY_VERIFY(OP)                                                 \
+#define TFM_BINARY_VERIFY(OP)                                                  \
   LogicalResult OP::verify() { return verifyBroadcastBinary(*this); }
 TFM_BINARY_VERIFY(AddOp)
 TFM_BINARY_VERIFY(SubOp)

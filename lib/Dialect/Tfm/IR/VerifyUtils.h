@@ -28,9 +28,8 @@ inline bool dimsCompatible(int64_t a, int64_t b) {
 /// Numpy broadcast of two shapes; fails when a pair of static dimensions
 /// differs and neither is 1. On failure `badDim` is the offending dimension
 /// counted from the end (-1 = last).
-FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
-                                                ArrayRef<int64_t> b,
-                                                int64_t &badDim);
+FailureOr<SmallVector<int64_t>>
+broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b, int64_t &badDim);
 
 } // namespace mlir::tfm::verify
 

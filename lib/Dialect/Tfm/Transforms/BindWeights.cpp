@@ -12,6 +12,8 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <map>
+
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMBINDWEIGHTS
 #include "tfc/Dialect/Tfm/Transforms/Passes.h.inc"
@@ -23,17 +25,27 @@ using namespace mlir::tfm;
 namespace {
 
 struct Slot {
+  StringRef name;
   RankedTensorType type;
+  DenseI64ArrayAttr permutation;
   int64_t offset = 0;
 };
 
-int64_t byteSize(RankedTensorType t) {
-  return t.getNumElements() *
-         llvm::divideCeil(t.getElementTypeBitWidth(), 8);
+/// Weights are identified by name and permutation: a tensor and its
+/// transpose are two entries of the blob.
+std::string slotKey(WeightOp w) {
+  std::string key = w.getName().str();
+  if (auto perm = w.getPermutation())
+    for (int64_t p : *perm)
+      key += "," + std::to_string(p);
+  return key;
 }
 
-struct TfmBindWeightsPass
-    : tfm::impl::TfmBindWeightsBase<TfmBindWeightsPass> {
+int64_t byteSize(RankedTensorType t) {
+  return t.getNumElements() * llvm::divideCeil(t.getElementTypeBitWidth(), 8);
+}
+
+struct TfmBindWeightsPass : tfm::impl::TfmBindWeightsBase<TfmBindWeightsPass> {
   using TfmBindWeightsBase::TfmBindWeightsBase;
 
   void runOnOperation() override {
@@ -46,16 +58,17 @@ struct TfmBindWeightsPass
     }
 
     // 1. Lay out every distinct name, in order of first use.
-    llvm::MapVector<StringRef, Slot> slots;
+    llvm::MapVector<std::string, Slot, std::map<std::string, unsigned>> slots;
     int64_t size = 0;
     WalkResult walk = module.walk([&](WeightOp w) {
       auto type = cast<RankedTensorType>(w.getType());
-      auto [it, inserted] = slots.insert({w.getName(), Slot{type, 0}});
+      auto [it, inserted] = slots.insert(
+          {slotKey(w), Slot{w.getName(), type, w.getPermutationAttr(), 0}});
       if (!inserted) {
         if (it->second.type != type) {
           w.emitOpError("weight '")
-              << w.getName() << "' is used with two types: "
-              << it->second.type << " and " << type;
+              << w.getName() << "' is used with two types: " << it->second.type
+              << " and " << type;
           return WalkResult::interrupt();
         }
         return WalkResult::advance();
@@ -69,8 +82,8 @@ struct TfmBindWeightsPass
       return signalPassFailure();
 
     // 2. Thread the blob into every function that reads weights.
-    auto blobType =
-        MemRefType::get({ShapedType::kDynamic}, IntegerType::get(&getContext(), 8));
+    auto blobType = MemRefType::get({ShapedType::kDynamic},
+                                    IntegerType::get(&getContext(), 8));
     SymbolTableCollection symbols;
     SymbolUserMap users(symbols, module);
     IRRewriter rewriter(&getContext());
@@ -93,11 +106,10 @@ struct TfmBindWeightsPass
         rewriter.setInsertionPoint(w);
         Location loc = w.getLoc();
         auto type = cast<RankedTensorType>(w.getType());
-        const Slot &slot = slots.lookup(w.getName());
+        const Slot &slot = slots.find(slotKey(w))->second;
         Value offset =
             arith::ConstantIndexOp::create(rewriter, loc, slot.offset);
-        auto viewType =
-            MemRefType::get(type.getShape(), type.getElementType());
+        auto viewType = MemRefType::get(type.getShape(), type.getElementType());
         Value view = memref::ViewOp::create(rewriter, loc, viewType, blob,
                                             offset, ValueRange{});
         auto toTensor = bufferization::ToTensorOp::create(
@@ -110,11 +122,15 @@ struct TfmBindWeightsPass
     // 3. Record the layout for the driver.
     Builder b(&getContext());
     SmallVector<Attribute> table;
-    for (auto &[name, slot] : slots)
-      table.push_back(b.getDictionaryAttr(
-          {b.getNamedAttr("name", b.getStringAttr(name)),
-           b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
-           b.getNamedAttr("type", TypeAttr::get(slot.type))}));
+    for (auto &[key, slot] : slots) {
+      SmallVector<NamedAttribute> fields{
+          b.getNamedAttr("name", b.getStringAttr(slot.name)),
+          b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
+          b.getNamedAttr("type", TypeAttr::get(slot.type))};
+      if (slot.permutation)
+        fields.push_back(b.getNamedAttr("permutation", slot.permutation));
+      table.push_back(b.getDictionaryAttr(fields));
+    }
     module->setAttr(kWeightTableAttrName, b.getArrayAttr(table));
     module->setAttr(kWeightBytesAttrName, b.getI64IntegerAttr(size));
     numWeights += slots.size();

@@ -1,0 +1,167 @@
+//===- TileAndVectorizeMatmul.cpp - the tfc-tile-and-vectorize-matmul pass ===//
+
+#include "tfc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_TFCTILEANDVECTORIZEMATMUL
+#include "tfc/Codegen/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+
+namespace {
+
+/// Marks the register-level tiles (and their peeled copies) until they are
+/// vectorized.
+constexpr llvm::StringLiteral kMicroKernel = "tfc.micro_kernel";
+
+/// Tiles `op` with `sizes`; returns the tiled op and the loops (outermost
+/// first; untiled dimensions have no loop).
+FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
+tile(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
+  rewriter.setInsertionPoint(op);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return std::make_pair(result->tiledOps.front(), result->loops);
+}
+
+void canonicalize(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns(ctx);
+  linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+  for (Dialect *d : ctx->getLoadedDialects())
+    d->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(func, std::move(patterns));
+}
+
+struct TfcTileAndVectorizeMatmulPass
+    : tfc::impl::TfcTileAndVectorizeMatmulBase<TfcTileAndVectorizeMatmulPass> {
+  using TfcTileAndVectorizeMatmulBase::TfcTileAndVectorizeMatmulBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    SmallVector<int64_t> cache(cacheTiles.begin(), cacheTiles.end());
+    SmallVector<int64_t> reg(registerTiles.begin(), registerTiles.end());
+    if (cache.empty())
+      cache = {64, 256, 128};
+    if (reg.empty())
+      reg = {8, 32, 1};
+    if (cache.size() != 3 || reg.size() != 3) {
+      func.emitError("tfc-tile-and-vectorize-matmul: cache-tiles and "
+                     "register-tiles take three sizes (M,N,K)");
+      return signalPassFailure();
+    }
+
+    SmallVector<linalg::MatmulOp> matmuls;
+    func.walk([&](linalg::MatmulOp op) {
+      if (op.hasPureTensorSemantics())
+        matmuls.push_back(op);
+    });
+
+    // 1. Cache tiles, then register tiles; peel the register-level M and N
+    //    loops so that every full tile has a static shape (no masks in the
+    //    hot loop) and only the remainders are masked.
+    IRRewriter rewriter(ctx);
+    DenseMap<Operation *, SmallVector<int64_t>> vectorSizes;
+    for (linalg::MatmulOp mm : matmuls) {
+      SmallVector<int64_t> regTile = reg;
+      int64_t m = cast<ShapedType>(mm.getDpsInits()[0].getType()).getDimSize(0);
+      if (!ShapedType::isDynamic(m) && m < regTile[0])
+        regTile[0] = m; // decode: one row, nothing to mask away
+      auto outer = tile(rewriter, mm, cache);
+      if (failed(outer)) {
+        mm.emitWarning("tfc-tile-and-vectorize-matmul: cache tiling failed");
+        continue;
+      }
+      auto inner = tile(rewriter, outer->first, regTile);
+      if (failed(inner)) {
+        outer->first->emitWarning(
+            "tfc-tile-and-vectorize-matmul: register tiling failed");
+        continue;
+      }
+      inner->first->setAttr(kMicroKernel,
+                            rewriter.getDenseI64ArrayAttr(regTile));
+      // Loops are outermost first: M, N (K has size 1 and is last).
+      for (LoopLikeOpInterface loop : ArrayRef(inner->second).take_front(2)) {
+        auto forOp = dyn_cast_or_null<scf::ForOp>(loop.getOperation());
+        scf::ForOp remainder;
+        if (forOp)
+          (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+      }
+    }
+    canonicalize(func);
+
+    // 2. Vectorize every micro-kernel: full tiles as they are, remainders
+    //    with masks of the register-tile size.
+    SmallVector<linalg::LinalgOp> kernels;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kMicroKernel))
+        kernels.push_back(op);
+    });
+    for (linalg::LinalgOp op : kernels) {
+      auto sizes = op->getAttrOfType<DenseI64ArrayAttr>(kMicroKernel);
+      op->removeAttr(kMicroKernel);
+      bool isStatic = op.hasPureTensorSemantics() &&
+                      llvm::all_of(op->getOperandTypes(), [](Type t) {
+                        return cast<ShapedType>(t).hasStaticShape();
+                      });
+      rewriter.setInsertionPoint(op);
+      // Scalable flags must be spelled out with the sizes: without them the
+      // masks get vector types that do not compare equal to the ones the
+      // transfers expect.
+      SmallVector<int64_t> vecSizes;
+      SmallVector<bool> scalable;
+      if (!isStatic) {
+        vecSizes.assign(sizes.asArrayRef().begin(), sizes.asArrayRef().end());
+        scalable.assign(vecSizes.size(), false);
+      }
+      FailureOr<linalg::VectorizationResult> vec =
+          linalg::vectorize(rewriter, op, vecSizes, scalable);
+      if (failed(vec)) {
+        op->emitWarning("tfc-tile-and-vectorize-matmul: vectorization failed");
+        continue;
+      }
+      rewriter.replaceOp(op, vec->replacements);
+      if (isStatic)
+        ++numFullTiles;
+      else
+        ++numMaskedTiles;
+    }
+    canonicalize(func);
+
+    // 3. Keep the accumulator tile in registers across the K loop.
+    func.walk([&](scf::ForOp loop) {
+      // Innermost loops only: hoisting out of outer loops would create
+      // out-of-place tensor updates.
+      if (loop.getBody()->getOps<scf::ForOp>().empty())
+        (void)hoistLoopInvariantSubsets(rewriter, loop);
+    });
+  }
+};
+
+} // namespace

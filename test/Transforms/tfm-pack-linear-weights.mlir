@@ -1,0 +1,62 @@
+// RUN: tfc-opt %s --tfm-pack-linear-weights | FileCheck %s
+// RUN: tfc-opt %s --tfm-pack-linear-weights --tfm-bind-weights | FileCheck %s --check-prefix=BIND
+
+// out_in linear weights ([N, K], as HF's nn.Linear stores them) are replaced
+// by the same stored tensor read through permutation [1, 0], so that the
+// linear becomes in_out ([K, N], what the matmul kernel streams).
+
+// CHECK-LABEL: func.func @out_in
+// CHECK-SAME: (%[[X:.*]]: tensor<?x37xf32>)
+// CHECK: %[[B:.*]] = tfm.weight "fc.bias" : tensor<13xf32>
+// CHECK: %[[W:.*]] = tfm.weight "fc.weight" permutation [1, 0] : tensor<37x13xf32>
+// CHECK: tfm.linear %[[X]], %[[W]], %[[B]] {weight_layout = #tfm.weight_layout<in_out>} : tensor<?x37xf32>, tensor<37x13xf32>, tensor<13xf32> -> tensor<?x13xf32>
+// CHECK-NOT: "fc.weight" :
+func.func @out_in(%x: tensor<?x37xf32>) -> tensor<?x13xf32> {
+  %w = tfm.weight "fc.weight" : tensor<13x37xf32>
+  %b = tfm.weight "fc.bias" : tensor<13xf32>
+  %y = tfm.linear %x, %w, %b : tensor<?x37xf32>, tensor<13x37xf32>, tensor<13xf32> -> tensor<?x13xf32>
+  return %y : tensor<?x13xf32>
+}
+
+// Already in_out (GPT-2's Conv1D): nothing to do.
+// CHECK-LABEL: func.func @in_out
+// CHECK: tfm.weight "c_fc.weight" : tensor<37x13xf16>
+// CHECK-NOT: permutation
+// CHECK: return
+func.func @in_out(%x: tensor<2x?x37xf16>) -> tensor<2x?x13xf16> {
+  %w = tfm.weight "c_fc.weight" : tensor<37x13xf16>
+  %y = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<in_out>} : tensor<2x?x37xf16>, tensor<37x13xf16> -> tensor<2x?x13xf16>
+  return %y : tensor<2x?x13xf16>
+}
+
+// A tied table used by the embedding and the LM head: the embedding keeps the
+// stored layout, the head reads a packed copy.
+// CHECK-LABEL: func.func @tied
+// CHECK: %[[T:.*]] = tfm.weight "wte" : tensor<50x24xf32>
+// CHECK: tfm.embedding %[[T]]
+// CHECK: %[[P:.*]] = tfm.weight "wte" permutation [1, 0] : tensor<24x50xf32>
+// CHECK: tfm.linear %{{.*}}, %[[P]] {weight_layout = #tfm.weight_layout<in_out>}
+func.func @tied(%ids: tensor<?xi64>) -> tensor<?x50xf32> {
+  %t = tfm.weight "wte" : tensor<50x24xf32>
+  %e = tfm.embedding %t[%ids] : tensor<50x24xf32>, tensor<?xi64> -> tensor<?x24xf32>
+  %y = tfm.linear %e, %t : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
+  return %y : tensor<?x50xf32>
+}
+
+// A weight that is not a tfm.weight (a function argument) cannot be packed at
+// compile time: the linear stays out_in.
+// CHECK-LABEL: func.func @runtime_weight
+// CHECK: tfm.linear %{{.*}}, %{{.*}} : tensor<3x8xf32>, tensor<5x8xf32> -> tensor<3x5xf32>
+func.func @runtime_weight(%x: tensor<3x8xf32>, %w: tensor<5x8xf32>) -> tensor<3x5xf32> {
+  %y = tfm.linear %x, %w : tensor<3x8xf32>, tensor<5x8xf32> -> tensor<3x5xf32>
+  return %y : tensor<3x5xf32>
+}
+
+// Binding keys slots by name and permutation: the tied table gets two slots,
+// the packed one recording the permutation the blob writer applies.
+// BIND: tfm.weight_table =
+// BIND-SAME: {name = "fc.bias", offset = 0 : i64, type = tensor<13xf32>}
+// BIND-SAME: {name = "fc.weight", offset = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<37x13xf32>}
+// BIND-SAME: {name = "c_fc.weight", offset = 2048 : i64, type = tensor<37x13xf16>}
+// BIND-SAME: {name = "wte", offset = 3072 : i64, type = tensor<50x24xf32>}
+// BIND-SAME: {name = "wte", offset = 7872 : i64, permutation = array<i64: 1, 0>, type = tensor<24x50xf32>}
