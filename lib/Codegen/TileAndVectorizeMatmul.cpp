@@ -116,7 +116,30 @@ struct TfcTileAndVectorizeMatmulPass
     }
     canonicalize(func);
 
-    // 2. Vectorize every micro-kernel: full tiles as they are, remainders
+    // 2. A micro-kernel with a dynamic number of rows (the remainder of a
+    //    dynamic M) is split into single rows: masking the row dimension
+    //    would turn the broadcast loads of the activation into per-element
+    //    masked gathers, which are an order of magnitude slower.
+    SmallVector<linalg::MatmulOp> dynamicRows;
+    func.walk([&](linalg::MatmulOp op) {
+      if (op->hasAttr(kMicroKernel) &&
+          ShapedType::isDynamic(
+              cast<ShapedType>(op.getDpsInits()[0].getType()).getDimSize(0)))
+        dynamicRows.push_back(op);
+    });
+    for (linalg::MatmulOp op : dynamicRows) {
+      auto sizes = op->getAttrOfType<DenseI64ArrayAttr>(kMicroKernel);
+      SmallVector<int64_t> rowTile(sizes.asArrayRef());
+      rowTile[0] = 1;
+      auto rows = tile(rewriter, op, {1, 0, 0});
+      if (failed(rows))
+        continue; // stays masked: slower, still correct
+      rows->first->setAttr(kMicroKernel, rewriter.getDenseI64ArrayAttr(rowTile));
+    }
+    if (!dynamicRows.empty())
+      canonicalize(func);
+
+    // 3. Vectorize every micro-kernel: full tiles as they are, remainders
     //    with masks of the register-tile size.
     SmallVector<linalg::LinalgOp> kernels;
     func.walk([&](linalg::LinalgOp op) {
@@ -154,7 +177,7 @@ struct TfcTileAndVectorizeMatmulPass
     }
     canonicalize(func);
 
-    // 3. Keep the accumulator tile in registers across the K loop.
+    // 4. Keep the accumulator tile in registers across the K loop.
     func.walk([&](scf::ForOp loop) {
       // Innermost loops only: hoisting out of outer loops would create
       // out-of-place tensor updates.

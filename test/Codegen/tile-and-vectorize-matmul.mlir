@@ -3,8 +3,8 @@
 
 // Prefill: dynamic M (sequence length), N = 70 and K = 37 not multiples of
 // the tiles. The full register tiles are unmasked 4x16 vectors whose
-// accumulator stays in registers across the K loop; only the peeled N and M
-// remainders are masked.
+// accumulator stays in registers across the K loop; only the peeled N
+// remainder is masked, and the M remainder goes row by row.
 
 // CHECK-LABEL: func.func @prefill
 // CHECK-NOT: linalg.matmul
@@ -20,11 +20,16 @@
 // ... and written once after it.
 // CHECK: scf.yield
 // CHECK: vector.transfer_write {{.*}} : vector<4x16xf32>, tensor<4x16xf32>
-// The N remainder of the full rows, then the M remainder: masked.
+// The N remainder of the full rows: masked along N only.
 // CHECK: vector.create_mask %c1, %{{.*}} : vector<1x16xi1>
 // CHECK: vector.mask
-// CHECK: vector.create_mask %{{.*}}, %c1 : vector<4x1xi1>
-// CHECK: vector.mask
+// The M remainder (fewer than 4 rows, a dynamic count) goes row by row, so
+// the activation is read without a mask; only N is masked.
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1xf32>, vector<1x16x1xf32>
+// CHECK-NOT: vector<4x1xi1>
+// CHECK: vector.create_mask %c1, %{{.*}} : vector<1x16xi1>
+// CHECK-NOT: vector<4x1xi1>
 // CHECK: return
 func.func @prefill(%x: tensor<?x37xf32>, %w: tensor<37x70xf32>, %acc: tensor<?x70xf32>) -> tensor<?x70xf32> {
   %0 = linalg.matmul ins(%x, %w : tensor<?x37xf32>, tensor<37x70xf32>) outs(%acc : tensor<?x70xf32>) -> tensor<?x70xf32>
