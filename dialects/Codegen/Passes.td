@@ -53,6 +53,56 @@ def TfcCopyToLinalg : Pass<"tfc-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TfcFuseElementwise : Pass<"tfc-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg.generic ops, keeping named ops named";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops`, restricted so that named
+    structured ops (`linalg.matmul`) are neither fused into nor rewritten
+    into `linalg.generic` by reshape propagation: a matmul whose operand is
+    reshaped would otherwise become a generic contraction that the matmul
+    kernel no longer recognizes. Producers are fused only into their single
+    consumer, and not into a reduction that would read each produced value
+    several times (e.g. softmax's exp into the P.V contraction, once per head
+    dimension), so no work is duplicated.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def TfcOutlineKernels : Pass<"tfc-outline-kernels", "ModuleOp"> {
+  let summary = "Move linalg.matmul and linalg.generic ops into shared kernel functions";
+  let description = [{
+    A transformer repeats the same computations in every layer, so tiling,
+    vectorizing and optimizing each occurrence in place multiplies the
+    generated code, and the compile time, by the layer count. This pass
+    moves every `linalg.matmul` and `linalg.generic` on tensors into a
+    private kernel function and calls it; ops that are identical up to
+    their operands (same types, indexing maps, region and captured
+    constants) share one kernel. Matmul kernels are named
+    `tfc_matmul_<A shape>_<B shape>_<types>` (`D`: dynamic), others
+    `tfc_kernel_<n>`. Kernels are marked `noinline` so that LLVM keeps them
+    shared.
+
+    On tensors, an op with an operand that is a tensor slice (which
+    bufferizes to a strided view) stays in place: function boundaries
+    bufferize to identity-layout buffers, and the view would be copied at
+    every call. Run again after bufferization, the pass outlines such ops on
+    their memrefs, whose strided types the kernel keeps. Ops inside kernels
+    (functions marked `tfc.kernel`) are not outlined again.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+  let statistics = [
+    Statistic<"numOutlined", "outlined", "linalg ops outlined">,
+    Statistic<"numKernels", "kernels", "kernel functions created">
+  ];
+}
+
 def TfcTileAndVectorizeMatmul
     : Pass<"tfc-tile-and-vectorize-matmul", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg.matmul for the caches and registers, vectorize";

@@ -134,7 +134,8 @@ struct TfcTileAndVectorizeMatmulPass
       auto rows = tile(rewriter, op, {1, 0, 0});
       if (failed(rows))
         continue; // stays masked: slower, still correct
-      rows->first->setAttr(kMicroKernel, rewriter.getDenseI64ArrayAttr(rowTile));
+      rows->first->setAttr(kMicroKernel,
+                           rewriter.getDenseI64ArrayAttr(rowTile));
     }
     if (!dynamicRows.empty())
       canonicalize(func);

@@ -39,13 +39,14 @@ void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
   pm.addPass(tfc::createConvertTfmToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(tfc::createTfcFuseElementwise());
   pm.addPass(createCanonicalizerPass());
 }
 
 void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
   if (options.vectorize) {
+    pm.addPass(tfc::createTfcOutlineKernels());
     pm.addNestedPass<func::FuncOp>(tfc::createTfcTileAndVectorizeMatmul());
     // Masks move into the transfers they guard: bufferization's
     // deallocation cannot handle vector.mask regions.
@@ -75,6 +76,10 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
+
+  // What stayed in place on tensors (ops on strided views) is shared now.
+  if (options.vectorize)
+    pm.addPass(tfc::createTfcOutlineKernels());
 
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(tfc::createTfcCopyToLinalg());

@@ -23,29 +23,30 @@
 // CHECK-NOT: cf.
 // CHECK-NOT: func.func
 // CHECK-NOT: unrealized_conversion_cast
+// The entry points call shared kernels: the two matmuls and the fused
+// elementwise/norm ops.
 // CHECK: llvm.func @mlp(
-// tanh was approximated (no libm call) with fused multiply-adds.
-// CHECK-NOT: tanh
-// CHECK: llvm.intr.fma
-// CHECK-NOT: tfm.
-// CHECK-NOT: linalg.
-// CHECK-NOT: tensor.
-// CHECK-NOT: memref.
-// CHECK-NOT: arith.
+// CHECK: llvm.call @tfc_matmul_Dx24_24x37_f32_f32_f32(
+// CHECK: llvm.call @tfc_matmul_Dx37_37x24_f32_f32_f32(
 // CHECK: llvm.return
-// CHECK-NOT: tfm.
-// CHECK-NOT: linalg.
-// CHECK-NOT: tensor.
-// CHECK-NOT: memref.
-// CHECK-NOT: arith.
 // CHECK: llvm.func @decode(
+// CHECK: llvm.call @tfc_kernel_
+// CHECK: llvm.return
+// Kernels are private and not inlined back by LLVM.
+// CHECK: llvm.func @tfc_kernel_{{[0-9]+}}({{.*}}) attributes {passthrough = ["noinline"], sym_visibility = "private", tfc.kernel}
+// CHECK: llvm.func @tfc_matmul_Dx24_24x37_f32_f32_f32({{.*}}) attributes {passthrough = ["noinline"], sym_visibility = "private", tfc.kernel}
+// The matmul kernel is vectorized: 8x32 register tiles, 32-wide FMAs on rows.
+// CHECK: vector<32xf32>
+// CHECK: llvm.return
+// tanh was approximated (no libm call) with fused multiply-adds.
+// CHECK: llvm.intr.fma
+// CHECK-NOT: tanh
 // CHECK-NOT: tfm.
 // CHECK-NOT: linalg.
 // CHECK-NOT: tensor.
 // CHECK-NOT: memref.
 // CHECK-NOT: arith.
 // CHECK-NOT: math.
-// CHECK: llvm.return
 
 // Pipeline options reach the passes: 16-byte alignment, and tanh kept as an
 // intrinsic when approximation is off.
