@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   build-essential cmake ninja-build ccache git
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
-  clang-format-22
+  clang-format-22 libomp-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler nlohmann-json3-dev
   libgtest-dev googletest
   python3 python3-numpy python3-torch python3-onnx python3-regex

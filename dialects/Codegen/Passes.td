@@ -113,9 +113,22 @@ def TfcTileAndVectorizeMatmul
     the micro-kernel, which is vectorized (masked where the sequence length
     is dynamic or a size is not a multiple of the tile), lowered to
     broadcast multiply-adds (fused to FMAs by LLVM), and its accumulator is
-    hoisted out of the K loop so that it lives in registers. A matmul whose M is statically
-    smaller than the register tile (decode: one token) gets that M instead,
-    so no work is masked away.
+    hoisted out of the K loop so that it lives in registers. Rows left over
+    from a dynamic M are computed one at a time rather than masked (masked
+    rows would turn the activation loads into gathers).
+
+    A matmul whose M is statically smaller than the register tile (decode:
+    one token) is a matrix-vector product bound by memory bandwidth. It is
+    tiled differently: blocks of up to 2048 columns, K as the outer loop and
+    register tiles of M x (register M x N / M) columns walking along N
+    inside it, so that each weight row streams contiguously while the
+    block's accumulators stay in L1 (strided pieces of rows defeat hardware
+    prefetchers, which stop at page boundaries).
+
+    With `parallel`, the M and N cache-tile loops form an `scf.forall` (the
+    pipeline maps it onto OpenMP threads) and K is tiled sequentially inside;
+    decode blocks are then at most half the columns (rounded up to 64), so
+    that every projection splits over at least two threads.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -129,7 +142,9 @@ def TfcTileAndVectorizeMatmul
     ListOption<"cacheTiles", "cache-tiles", "int64_t",
                "M,N,K tile sizes of the cache-level loops">,
     ListOption<"registerTiles", "register-tiles", "int64_t",
-               "M,N,K sizes of the vectorized micro-kernel">
+               "M,N,K sizes of the vectorized micro-kernel">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the M and N cache-tile loops an scf.forall (threads)">
   ];
   let statistics = [
     Statistic<"numFullTiles", "full-tiles",

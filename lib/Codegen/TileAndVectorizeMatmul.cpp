@@ -32,13 +32,22 @@ namespace {
 /// vectorized.
 constexpr llvm::StringLiteral kMicroKernel = "tfc.micro_kernel";
 
+/// Columns of a decode (matrix-vector) block: its f32 accumulators (8 KB)
+/// stay in L1 while the weight rows stream by.
+constexpr int64_t kDecodeColumns = 2048;
+
 /// Tiles `op` with `sizes`; returns the tiled op and the loops (outermost
 /// first; untiled dimensions have no loop).
 FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
-tile(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes) {
+tile(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes,
+     bool forall = false, ArrayRef<int64_t> interchange = {}) {
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  if (!interchange.empty())
+    options.setInterchange(interchange);
+  if (forall)
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   FailureOr<scf::SCFTilingResult> result =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
   if (failed(result))
@@ -90,15 +99,48 @@ struct TfcTileAndVectorizeMatmulPass
     DenseMap<Operation *, SmallVector<int64_t>> vectorSizes;
     for (linalg::MatmulOp mm : matmuls) {
       SmallVector<int64_t> regTile = reg;
-      int64_t m = cast<ShapedType>(mm.getDpsInits()[0].getType()).getDimSize(0);
-      if (!ShapedType::isDynamic(m) && m < regTile[0])
-        regTile[0] = m; // decode: one row, nothing to mask away
-      auto outer = tile(rewriter, mm, cache);
+      SmallVector<int64_t> cacheTile = cache;
+      SmallVector<int64_t> regOrder; // loop order of the register tiles
+      auto outType = cast<ShapedType>(mm.getDpsInits()[0].getType());
+      int64_t m = outType.getDimSize(0), n = outType.getDimSize(1);
+      if (!ShapedType::isDynamic(m) && m < reg[0] &&
+          !ShapedType::isDynamic(n)) {
+        // Decode: fewer rows than the register tile. The weights are read
+        // once per token, so the kernel is bound by memory bandwidth: stream
+        // each weight row contiguously (K outer, N inner) over a block of
+        // columns whose accumulators stay in L1, with as many columns per
+        // register tile as the M x N accumulators allow. Strided pieces of
+        // rows (N outer, K inner) defeat the hardware prefetchers, which do
+        // not cross pages.
+        regTile = {m, reg[0] * reg[1] / m, 1};
+        regOrder = {0, 2, 1};
+        int64_t block = std::min<int64_t>(n, kDecodeColumns);
+        if (parallel) // at least two blocks, for two or more threads
+          block = std::min<int64_t>(block,
+                                    llvm::alignTo(llvm::divideCeil(n, 2), 64));
+        cacheTile = {m, block, 0};
+      }
+      regTile[1] = std::min(regTile[1], cacheTile[1]);
+      FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
+          outer = failure();
+      if (parallel) {
+        // Cache tiles of M and N are independent: an scf.forall that the
+        // pipeline maps onto threads. K stays sequential inside.
+        auto blocks = tile(rewriter, mm, {cacheTile[0], cacheTile[1], 0},
+                           /*forall=*/true);
+        if (succeeded(blocks))
+          outer = cacheTile[2] == 0
+                      ? blocks
+                      : tile(rewriter, blocks->first, {0, 0, cacheTile[2]});
+      } else {
+        outer = tile(rewriter, mm, cacheTile);
+      }
       if (failed(outer)) {
         mm.emitWarning("tfc-tile-and-vectorize-matmul: cache tiling failed");
         continue;
       }
-      auto inner = tile(rewriter, outer->first, regTile);
+      auto inner =
+          tile(rewriter, outer->first, regTile, /*forall=*/false, regOrder);
       if (failed(inner)) {
         outer->first->emitWarning(
             "tfc-tile-and-vectorize-matmul: register tiling failed");
@@ -106,12 +148,13 @@ struct TfcTileAndVectorizeMatmulPass
       }
       inner->first->setAttr(kMicroKernel,
                             rewriter.getDenseI64ArrayAttr(regTile));
-      // Loops are outermost first: M, N (K has size 1 and is last).
-      for (LoopLikeOpInterface loop : ArrayRef(inner->second).take_front(2)) {
+      // Peel the M and N loops (K steps by 1 and needs no peeling).
+      for (LoopLikeOpInterface loop : inner->second) {
         auto forOp = dyn_cast_or_null<scf::ForOp>(loop.getOperation());
+        if (!forOp || getConstantIntValue(forOp.getStep()) == 1)
+          continue;
         scf::ForOp remainder;
-        if (forOp)
-          (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+        (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
       }
     }
     canonicalize(func);

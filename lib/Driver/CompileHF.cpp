@@ -113,6 +113,8 @@ void copyTokenizer(const std::string &dir, const std::string &exe) {
 
 LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
                                         const CompileOptions &options) {
+  TimingScope importTiming =
+      options.timing ? options.timing->nest("import") : TimingScope();
   HFModel model;
   std::string error;
   if (!loadHFModel(options.inputPath, options.contextCap, model, error)) {
@@ -122,6 +124,7 @@ LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
   OwningOpRef<ModuleOp> module = importHFModel(ctx, model);
   if (failed(verify(*module)))
     return failure();
+  importTiming.stop();
   CheckpointWeights weights(model.checkpoint);
   if (failed(compileModule(*module, options, &weights)))
     return failure();

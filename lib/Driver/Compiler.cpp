@@ -2,6 +2,7 @@
 
 #include "tfc/Driver/Compiler.h"
 
+#include "tfc/Dialect/Tfm/IR/TfmOps.h"
 #include "tfc/Driver/Linker.h"
 #include "tfc/Driver/WeightBlob.h"
 #include "tfc/Import/HF/HFImporter.h"
@@ -14,6 +15,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -28,6 +30,8 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -49,20 +53,22 @@ FailureOr<EmitPhase> mlir::tfc::parseEmitPhase(StringRef name) {
 
 namespace {
 
-/// Writes the IR after every pass into DIR/NN_<pass-argument>.mlir.
-class DumpIRInstrumentation : public PassInstrumentation {
+/// Writes the module into DIR/NN_<pass-argument>.mlir after every pass,
+/// numbered over the whole compilation: one IRDumper serves the pass managers
+/// of all the phases.
+///
+/// A pass nested under a module-level op (func.func, ...) runs op by op, the
+/// ops possibly in parallel, so there is no moment at which the whole module
+/// is "after nested pass k". Each op is therefore cloned after each nested
+/// pass, and when the pass adaptor is done, the module as it was before the
+/// adaptor is replayed pass by pass, writing one module snapshot per nested
+/// pass. The adaptors themselves get no file.
+class IRDumper {
 public:
-  explicit DumpIRInstrumentation(std::string dir) : dir(std::move(dir)) {}
+  IRDumper(std::string dir, Operation *root)
+      : dir(std::move(dir)), root(root) {}
 
-  void runAfterPass(Pass *pass, Operation *op) override {
-    // Only module-level snapshots: nested pass runs would each write a
-    // partial file.
-    if (!isa<ModuleOp>(op))
-      return;
-    StringRef arg = pass->getArgument();
-    write(op, arg.empty() ? pass->getName() : arg);
-  }
-
+  /// Writes `op` as the next numbered file, DIR/NN_<name>.mlir.
   void write(Operation *op, StringRef name) {
     std::string file = llvm::formatv("{0:d2}_{1}.mlir", counter++, name);
     SmallString<256> path(dir);
@@ -77,16 +83,202 @@ public:
     op->print(os);
   }
 
+  void beforePass(Pass *pass, Operation *op) {
+    std::lock_guard<std::mutex> lock(mutex);
+    // The starting point of the replay of the adaptor's nested passes.
+    if (op == root && isAdaptor(pass))
+      before = OwningOpRef<Operation *>(root->clone());
+  }
+
+  void afterPass(Pass *pass, Operation *op) {
+    if (op == root) {
+      std::lock_guard<std::mutex> lock(mutex);
+      replayNestedPasses();
+      if (!isAdaptor(pass))
+        write(op, fileName(pass));
+      return;
+    }
+    // A nested pass: the op it ran on is a descendant of the root.
+    SmallVector<Operation *> ancestors; // root's child first
+    for (Operation *o = op; o != root; o = o->getParentOp()) {
+      if (!o)
+        return; // not under the root (a pipeline run on a detached op)
+      ancestors.push_back(o);
+    }
+    std::reverse(ancestors.begin(), ancestors.end());
+    SmallVector<unsigned> path; // (region, block, op) per level
+    for (Operation *o : ancestors)
+      appendPosition(o, path);
+    OwningOpRef<Operation *> clone;
+    bool adaptor = isAdaptor(pass);
+    if (!adaptor)
+      clone = OwningOpRef<Operation *>(op->clone());
+
+    std::lock_guard<std::mutex> lock(mutex);
+    // The key of the pass: at each level, the op name and the index of the
+    // pass in its pipeline. Passes run in order on one op, so the index of
+    // the pass on `op` is the number of passes already seen on it, and the
+    // index on an ancestor is that of the adaptor running now.
+    Key key;
+    for (size_t level = 0; level < ancestors.size(); ++level) {
+      ArrayRef<unsigned> prefix = ArrayRef(path).take_front(3 * (level + 1));
+      std::pair<Key, std::vector<unsigned>> countKey(key, prefix.vec());
+      unsigned &count = passCounts[countKey];
+      key.emplace_back(ancestors[level]->getName().getStringRef().str(), count);
+      if (level + 1 == ancestors.size())
+        ++count;
+    }
+    NestedPass &nested = pending[key];
+    nested.name = fileName(pass);
+    nested.adaptor = adaptor;
+    nested.snapshots.push_back({std::move(path), std::move(clone)});
+  }
+
+  void afterPassFailed(Pass *pass, Operation *op) {
+    if (op != root)
+      return;
+    std::lock_guard<std::mutex> lock(mutex);
+    pending.clear();
+    passCounts.clear();
+    before = nullptr;
+  }
+
 private:
+  /// Per level: op name, index of the pass in that op's pipeline.
+  using Key = std::vector<std::pair<std::string, unsigned>>;
+  /// Orders nested passes as they ran: by pipeline and index, and a nested
+  /// adaptor after the passes it ran.
+  struct KeyLess {
+    bool operator()(const Key &a, const Key &b) const {
+      size_t n = std::min(a.size(), b.size());
+      for (size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
+          return a[i] < b[i];
+      return a.size() > b.size();
+    }
+  };
+  /// An op after a nested pass; `path` holds (region, block, op) indices
+  /// from the root down to it.
+  struct Snapshot {
+    SmallVector<unsigned> path;
+    OwningOpRef<Operation *> op;
+  };
+  struct NestedPass {
+    std::string name;
+    bool adaptor = false;
+    std::vector<Snapshot> snapshots;
+  };
+
+  static bool isAdaptor(Pass *pass) {
+    return pass->getName() == "mlir::detail::OpToOpPassAdaptor";
+  }
+
+  /// The pass argument (or, for a pass without one, its name made a file
+  /// name).
+  static std::string fileName(Pass *pass) {
+    std::string name = pass->getArgument().str();
+    if (!name.empty())
+      return name;
+    for (char c : pass->getName())
+      name += llvm::isAlnum(c) || c == '-' || c == '.' ? c : '_';
+    return name;
+  }
+
+  /// Appends (region number, block index, op index) of `op` in its parent.
+  static void appendPosition(Operation *op, SmallVectorImpl<unsigned> &path) {
+    Block *block = op->getBlock();
+    Region *region = block->getParent();
+    unsigned blockIndex = 0;
+    for (Block &b : *region) {
+      if (&b == block)
+        break;
+      ++blockIndex;
+    }
+    unsigned opIndex = 0;
+    for (Operation &o : *block) {
+      if (&o == op)
+        break;
+      ++opIndex;
+    }
+    path.append({region->getRegionNumber(), blockIndex, opIndex});
+  }
+
+  /// The op at `path` under `top`, or null.
+  static Operation *lookup(Operation *top, ArrayRef<unsigned> path) {
+    Operation *op = top;
+    for (size_t i = 0; i + 2 < path.size(); i += 3) {
+      if (path[i] >= op->getNumRegions())
+        return nullptr;
+      Region &region = op->getRegion(path[i]);
+      if (path[i + 1] >= region.getBlocks().size())
+        return nullptr;
+      Block &block = *std::next(region.begin(), path[i + 1]);
+      if (path[i + 2] >= block.getOperations().size())
+        return nullptr;
+      op = &*std::next(block.begin(), path[i + 2]);
+    }
+    return op;
+  }
+
+  /// Writes a module snapshot for each nested pass since the last call.
+  void replayNestedPasses() {
+    if (before)
+      for (auto &[key, nested] : pending) {
+        for (Snapshot &s : nested.snapshots) {
+          if (!s.op)
+            continue;
+          Operation *old = lookup(before.get(), s.path);
+          if (!old || old == before.get())
+            continue;
+          Operation *updated = s.op.release();
+          old->getBlock()->getOperations().insert(Block::iterator(old),
+                                                  updated);
+          old->erase();
+        }
+        if (!nested.adaptor)
+          write(before.get(), nested.name);
+      }
+    pending.clear();
+    passCounts.clear();
+    before = nullptr;
+  }
+
   std::string dir;
+  Operation *root;
   unsigned counter = 0;
+  std::mutex mutex;
+  std::map<Key, NestedPass, KeyLess> pending;
+  std::map<std::pair<Key, std::vector<unsigned>>, unsigned> passCounts;
+  OwningOpRef<Operation *> before;
 };
 
-/// Prints "[tfc] <phase> ... <ms>" lines when progress is requested.
+/// Forwards a pass manager's events to the compilation's IRDumper.
+class DumpIRInstrumentation : public PassInstrumentation {
+public:
+  explicit DumpIRInstrumentation(IRDumper &dumper) : dumper(dumper) {}
+  void runBeforePass(Pass *pass, Operation *op) override {
+    dumper.beforePass(pass, op);
+  }
+  void runAfterPass(Pass *pass, Operation *op) override {
+    dumper.afterPass(pass, op);
+  }
+  void runAfterPassFailed(Pass *pass, Operation *op) override {
+    dumper.afterPassFailed(pass, op);
+  }
+
+private:
+  IRDumper &dumper;
+};
+
+/// Prints "[tfc] <phase> ... <ms>" lines when progress is requested, and
+/// times each phase under the --mlir-timing root scope when there is one.
 class PhaseTimer {
 public:
-  explicit PhaseTimer(bool enabled) : enabled(enabled) {}
+  PhaseTimer(bool enabled, TimingScope *timing)
+      : enabled(enabled), timing(timing) {}
   void start(StringRef phase) {
+    if (timing)
+      scope = timing->nest(phase);
     if (!enabled)
       return;
     name = phase.str();
@@ -94,6 +286,7 @@ public:
     llvm::errs() << "[tfc] " << name << " ...\n";
   }
   void stop() {
+    scope.stop();
     if (!enabled || name.empty())
       return;
     auto ms = std::chrono::duration<double, std::milli>(
@@ -102,9 +295,13 @@ public:
     llvm::errs() << llvm::formatv("[tfc] {0}: {1:f1} ms\n", name, ms);
     name.clear();
   }
+  /// The running phase's timing scope (empty without --mlir-timing).
+  TimingScope &phaseScope() { return scope; }
 
 private:
   bool enabled;
+  TimingScope *timing;
+  TimingScope scope;
   std::string name;
   std::chrono::steady_clock::time_point begin;
 };
@@ -121,14 +318,16 @@ LogicalResult writeText(StringRef path, function_ref<void(raw_ostream &)> fn,
   return success();
 }
 
-LogicalResult runPasses(ModuleOp module, const CompileOptions &options,
-                        DumpIRInstrumentation *dump,
+LogicalResult runPasses(ModuleOp module, IRDumper *dumper, PhaseTimer &timer,
                         function_ref<void(OpPassManager &)> build) {
   PassManager pm(module->getContext());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  if (dump)
-    pm.addInstrumentation(std::make_unique<DumpIRInstrumentation>(*dump));
+  if (dumper)
+    pm.addInstrumentation(std::make_unique<DumpIRInstrumentation>(*dumper));
+  // Last, so that the other instrumentations are not timed.
+  if (timer.phaseScope())
+    pm.enableTiming(timer.phaseScope());
   build(pm);
   return pm.run(module);
 }
@@ -201,17 +400,18 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
                                        WeightSource *weights) {
   MLIRContext *ctx = module->getContext();
   Location loc = module.getLoc();
-  PhaseTimer timer(options.progress);
+  PhaseTimer timer(options.progress, options.timing);
 
-  std::optional<DumpIRInstrumentation> dump;
+  std::optional<IRDumper> dump;
   if (!options.dumpIRDir.empty()) {
     if (std::error_code ec =
             llvm::sys::fs::create_directories(options.dumpIRDir))
       return emitError(loc) << "--dump-ir-dir: cannot create '"
                             << options.dumpIRDir << "': " << ec.message();
-    dump.emplace(options.dumpIRDir);
+    dump.emplace(options.dumpIRDir, module.getOperation());
     dump->write(module, "input");
   }
+  IRDumper *dumper = dump ? &*dump : nullptr;
   auto printModule = [&](raw_ostream &os) { module.print(os); };
 
   CPUPipelineOptions pipeline;
@@ -219,9 +419,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // Phase 1: tfm (canonicalized).
   timer.start("tfm");
-  if (failed(runPasses(
-          module, options, dump ? &*dump : nullptr,
-          [](OpPassManager &pm) { pm.addPass(createCanonicalizerPass()); })))
+  if (failed(runPasses(module, dumper, timer, [](OpPassManager &pm) {
+        pm.addPass(createCanonicalizerPass());
+      })))
     return failure();
   timer.stop();
   if (options.emit == EmitPhase::Tfm)
@@ -236,11 +436,32 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
       return failure();
   }
 
+  // Weights come only from an HF model directory (a language model); the
+  // .npy runner has no way to supply them. Checked before the expensive
+  // phases; the phases up to the object file do not need the weights.
+  if (options.emit == EmitPhase::Exe) {
+    if (isLM && !weights)
+      return emitError(loc) << "the model reads weights but no weight "
+                               "source was given";
+    tfm::WeightOp weightOp;
+    if (!isLM)
+      module.walk([&](tfm::WeightOp op) {
+        weightOp = op;
+        return WalkResult::interrupt();
+      });
+    if (weightOp)
+      return emitError(loc)
+             << "the module reads weights (tfm.weight \"" << weightOp.getName()
+             << "\") and only an HF model directory provides them, so there "
+                "is no executable for it (--emit=obj and the earlier phases "
+                "work)";
+  }
+
   // Phase 2: linalg on tensors.
   timer.start("tfm -> linalg");
-  if (failed(runPasses(
-          module, options, dump ? &*dump : nullptr,
-          [&](OpPassManager &pm) { buildTfmToLinalgPipeline(pm, pipeline); })))
+  if (failed(runPasses(module, dumper, timer, [&](OpPassManager &pm) {
+        buildTfmToLinalgPipeline(pm, pipeline);
+      })))
     return failure();
   timer.stop();
   if (options.emit == EmitPhase::Linalg)
@@ -265,9 +486,6 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
       llvm::sys::fs::remove(tmpBlob);
   });
   if (isLM && options.emit == EmitPhase::Exe) {
-    if (!weights)
-      return emitError(loc) << "the model reads weights but no weight "
-                               "source was given";
     timer.start("write weights");
     if (options.weights == WeightsMode::External) {
       blobPath = options.outputPath + ".weights";
@@ -291,9 +509,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   // Phase 3: LLVM dialect.
   timer.start("linalg -> llvm dialect");
   requestCInterfaces(module);
-  if (failed(runPasses(
-          module, options, dump ? &*dump : nullptr,
-          [&](OpPassManager &pm) { buildLinalgToLLVMPipeline(pm, pipeline); })))
+  if (failed(runPasses(module, dumper, timer, [&](OpPassManager &pm) {
+        buildLinalgToLLVMPipeline(pm, pipeline);
+      })))
     return failure();
   timer.stop();
   if (succeeded(signature))
@@ -307,6 +525,7 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   ctx->appendDialectRegistry(registry);
   llvm::LLVMContext llvmCtx;
   std::unique_ptr<llvm::Module> llvmModule =

@@ -68,6 +68,10 @@ bool mlir::tfc::linkExecutable(const std::string &objectPath,
   args.append(extraInputs.begin(), extraInputs.end());
   args.append({main.str().str(), core.str().str(), "-o", outputPath, "-lm",
                "-lpthread"});
+  // libomp, for models with parallel loops; --as-needed keeps it out of
+  // executables that do not call it.
+  args.append({"-L" TFC_OPENMP_LIB_DIR, "-Wl,-rpath," TFC_OPENMP_LIB_DIR,
+               "-Wl,--as-needed", "-lomp", "-Wl,--no-as-needed"});
   if (StringRef(*driver).contains("clang"))
     args.push_back("-fuse-ld=lld");
   SmallVector<StringRef> argRefs(args.begin(), args.end());

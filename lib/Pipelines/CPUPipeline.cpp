@@ -13,8 +13,10 @@
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -23,6 +25,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -47,7 +50,10 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
   if (options.vectorize) {
     pm.addPass(tfc::createTfcOutlineKernels());
-    pm.addNestedPass<func::FuncOp>(tfc::createTfcTileAndVectorizeMatmul());
+    tfc::TfcTileAndVectorizeMatmulOptions tiling;
+    tiling.parallel = options.parallel;
+    pm.addNestedPass<func::FuncOp>(
+        tfc::createTfcTileAndVectorizeMatmul(tiling));
     // Masks move into the transfers they guard: bufferization's
     // deallocation cannot handle vector.mask regions.
     pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
@@ -83,8 +89,22 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
 
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(tfc::createTfcCopyToLinalg());
-  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  // Fully unrolled: n-D transfers become 1-D ones without the temporary
+  // stack buffers the loop form needs (which would keep the alloca scopes
+  // of parallel loop bodies alive).
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll();
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Thread-parallel tile loops: scf.forall -> scf.parallel -> OpenMP. The
+  // canonicalizer inlines the alloca scopes the conversion wraps loop bodies
+  // in (they hold no allocas once vector transfers are lowered), which
+  // scf-to-cf could not handle.
+  if (options.parallel) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -97,6 +117,7 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

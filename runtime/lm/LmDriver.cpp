@@ -314,7 +314,7 @@ int lmMain(int argc, const char *const *argv, const ModelEntry &model) {
     std::fputs(opt.helpText.c_str(), stdout);
     return 0;
   }
-  tfcrt_num_threads = opt.threads;
+  setNumThreads(opt.threads);
   const std::string exe = executablePath(argc > 0 ? argv[0] : nullptr);
   const bool doPerplexity = !opt.perplexityFile.empty();
 
@@ -359,8 +359,13 @@ int lmMain(int argc, const char *const *argv, const ModelEntry &model) {
                   " tokens, not enough for perplexity (with --ppl-window " +
                   std::to_string(opt.pplWindow) + ")");
   } else {
-    if (tokens.empty())
+    if (tokens.empty()) {
+      if (info.bosTokenId < 0)
+        return fail("error: the prompt is empty and the model has no "
+                    "bos_token_id to start from (see --prompt and "
+                    "--prompt-ids)");
       tokens.push_back(static_cast<int32_t>(info.bosTokenId));
+    }
     if (static_cast<int64_t>(tokens.size()) > info.context)
       return fail("error: prompt has " + std::to_string(tokens.size()) +
                   " tokens but the model context is " +

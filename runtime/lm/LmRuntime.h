@@ -38,19 +38,23 @@ struct ModelInfo {
   int64_t numLayers = 0;
   int64_t numKvHeads = 0;
   int64_t headDim = 0;
-  int64_t eosTokenId = 0;
-  int64_t bosTokenId = 0;
+  int64_t eosTokenId = -1; ///< -1: none given
+  int64_t bosTokenId = -1; ///< -1: none given
   uint64_t weightsBytes = 0;
   uint64_t weightsChecksum = 0;
   bool weightsEmbedded = false; ///< weights_mode=embed (else external)
 };
 
-/// Parses "key=value" lines. Every key listed in ModelInfo is required;
-/// unknown keys are ignored. Messages start with "error: model info: ".
+/// Parses "key=value" lines. Every key listed in ModelInfo is required but
+/// eos_token_id and bos_token_id (-1 when absent); unknown keys are ignored.
+/// Messages start with "error: model info: ".
 bool parseModelInfo(std::string_view text, ModelInfo *out, std::string *error);
 
 /// 16 lowercase hex digits.
 std::string checksumHex(uint64_t checksum);
+
+/// Sets the number of threads the compiled model's parallel loops use.
+void setNumThreads(int n);
 
 /// Checks that `size` and the checksum of `data` match the model info.
 /// `name` (a path, or "embedded weights") starts the message.

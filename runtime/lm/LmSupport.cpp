@@ -21,6 +21,15 @@
 
 extern "C" {
 int tfcrt_num_threads = 1;
+// From libomp, when the compiled model uses threads (weak: a model compiled
+// without them does not link libomp).
+void omp_set_num_threads(int) __attribute__((weak));
+}
+
+void tfcrt::lm::setNumThreads(int n) {
+  tfcrt_num_threads = n;
+  if (omp_set_num_threads)
+    omp_set_num_threads(n);
 }
 
 namespace tfcrt {
@@ -87,6 +96,12 @@ bool parseModelInfo(std::string_view text, ModelInfo *out, std::string *error) {
     entries.emplace_back(key, std::string(trim(line.substr(eq + 1))));
   }
 
+  auto has = [&](const char *key) {
+    for (const auto &e : entries)
+      if (e.first == key)
+        return true;
+    return false;
+  };
   auto find = [&](const char *key, std::string *value) {
     for (const auto &e : entries)
       if (e.first == key) {
@@ -126,10 +141,13 @@ bool parseModelInfo(std::string_view text, ModelInfo *out, std::string *error) {
       !getInt("num_layers", 1, kDimMax, &info.numLayers) ||
       !getInt("num_kv_heads", 1, kDimMax, &info.numKvHeads) ||
       !getInt("head_dim", 1, kDimMax, &info.headDim) ||
-      !getInt("eos_token_id", 0, info.vocabSize - 1, &info.eosTokenId) ||
-      !getInt("bos_token_id", 0, info.vocabSize - 1, &info.bosTokenId) ||
       !getInt("weights_bytes", 0, INT64_MAX, &bytes))
     return false;
+  // Optional: config.json may not give them (-1 when absent).
+  for (auto [key, id] : {std::pair("eos_token_id", &info.eosTokenId),
+                         std::pair("bos_token_id", &info.bosTokenId)})
+    if (has(key) && !getInt(key, 0, info.vocabSize - 1, id))
+      return false;
   info.weightsBytes = uint64_t(bytes);
   if (!find("weights_checksum", &value))
     return false;

@@ -131,10 +131,10 @@ int main(int argc, char **argv) {
   tfcrt::ArgParser args(std::string(argv[0]) +
                         " [--input FILE.npy]... [--output FILE.npy]... "
                         "[--seed N] [--repeat N]");
-  args.addOption("input", 'i', "FILE.npy",
-                 "input tensor, in argument order (repeatable)", "", true);
+  args.addOption("input", 'i', "FILE.npy", "input tensor, in argument order",
+                 "", true);
   args.addOption("output", 'o', "FILE.npy",
-                 "where to write each output, in order (repeatable)", "", true);
+                 "where to write each output, in order", "", true);
   args.addOption("seed", 0, "N", "seed for inputs not given", "0");
   args.addOption("repeat", 0, "N", "run N times and report the mean time", "1");
   args.addFlag("signature", 0, "print the model's signature and exit");

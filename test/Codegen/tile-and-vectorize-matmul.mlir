@@ -1,4 +1,5 @@
 // RUN: tfc-opt %s --tfc-tile-and-vectorize-matmul="cache-tiles=16,64,32 register-tiles=4,16,1" | FileCheck %s
+// RUN: tfc-opt %s --tfc-tile-and-vectorize-matmul="cache-tiles=16,64,32 register-tiles=4,16,1 parallel=true" | FileCheck %s --check-prefix=PAR
 // RUN: not tfc-opt %s --tfc-tile-and-vectorize-matmul="cache-tiles=16,64 register-tiles=4,16,1" 2>&1 | FileCheck %s --check-prefix=BADOPT
 
 // Prefill: dynamic M (sequence length), N = 70 and K = 37 not multiples of
@@ -36,14 +37,15 @@ func.func @prefill(%x: tensor<?x37xf32>, %w: tensor<37x70xf32>, %acc: tensor<?x7
   return %0 : tensor<?x70xf32>
 }
 
-// Decode: M = 1 is smaller than the register tile, so the micro-kernel is
-// 1x16 and nothing is masked.
+// Decode: M = 1 is smaller than the register tile, so the micro-kernel takes
+// one row and is as wide as the 4x16 accumulators allow (1x64, capped by the
+// N cache tile); nothing is masked.
 // CHECK-LABEL: func.func @decode
 // CHECK-NOT: vector.mask
 // CHECK-NOT: linalg.matmul
-// CHECK: vector.transfer_read {{.*}} : tensor<1x16xf32>, vector<1x16xf32>
-// CHECK: arith.mulf {{.*}} : vector<1x16x1xf32>
-// CHECK: arith.addf {{.*}} : vector<1x16xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x64xf32>, vector<1x64xf32>
+// CHECK: arith.mulf {{.*}} : vector<1x64x1xf32>
+// CHECK: arith.addf {{.*}} : vector<1x64xf32>
 // CHECK-NOT: vector.mask
 // CHECK: return
 func.func @decode(%x: tensor<1x64xf32>, %w: tensor<64x64xf32>, %acc: tensor<1x64xf32>) -> tensor<1x64xf32> {
@@ -51,14 +53,48 @@ func.func @decode(%x: tensor<1x64xf32>, %w: tensor<64x64xf32>, %acc: tensor<1x64
   return %0 : tensor<1x64xf32>
 }
 
-// Mixed precision: f16 operands accumulate into f32 vectors.
+// A wider decode matmul streams the weight rows: K is the outer loop and the
+// register tiles (1x64, the 4x16 accumulators as one row) walk along N inside
+// it, so each step reads one contiguous run of a row; the static N remainder
+// (300 = 4x64 + 44) is a narrower unmasked tile.
+// CHECK-LABEL: func.func @decode_wide
+// CHECK: scf.for {{.*}} = %c0 to %c40 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c256 step %c64
+// CHECK: vector.transfer_read {{.*}} : tensor<1x64xf32>, vector<1x64xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x44xf32>, vector<1x44xf32>
+// CHECK-NOT: vector.mask
+// CHECK: return
+func.func @decode_wide(%x: tensor<1x40xf32>, %w: tensor<40x300xf32>, %acc: tensor<1x300xf32>) -> tensor<1x300xf32> {
+  %0 = linalg.matmul ins(%x, %w : tensor<1x40xf32>, tensor<40x300xf32>) outs(%acc : tensor<1x300xf32>) -> tensor<1x300xf32>
+  return %0 : tensor<1x300xf32>
+}
+
+// Mixed precision: f16 operands accumulate into f32 vectors (N = 48 fits in
+// one decode tile).
 // CHECK-LABEL: func.func @f16_operands
-// CHECK: arith.extf {{.*}} : vector<1x16x1xf16> to vector<1x16x1xf32>
-// CHECK: arith.addf {{.*}} : vector<1x16xf32>
+// CHECK: arith.extf {{.*}} : vector<1x48x1xf16> to vector<1x48x1xf32>
+// CHECK: arith.addf {{.*}} : vector<1x48xf32>
 func.func @f16_operands(%x: tensor<1x32xf16>, %w: tensor<32x48xf16>, %acc: tensor<1x48xf32>) -> tensor<1x48xf32> {
   %0 = linalg.matmul ins(%x, %w : tensor<1x32xf16>, tensor<32x48xf16>) outs(%acc : tensor<1x48xf32>) -> tensor<1x48xf32>
   return %0 : tensor<1x48xf32>
 }
+
+// With parallel=true the M and N cache tiles form an scf.forall (threads);
+// K stays a sequential loop inside, as do the register tiles.
+// PAR-LABEL: func.func @prefill
+// PAR: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, 70) step (16, 64) shared_outs
+// PAR: scf.for {{.*}} to %c37 step %c32
+// PAR: vector<4x16xf32>
+// PAR: scf.forall.in_parallel
+// Decode with threads: the columns split into at least two blocks (of a
+// multiple of 64), each streamed row by row; the block remainder is masked.
+// PAR-LABEL: func.func @decode_wide
+// PAR: scf.forall (%{{.*}}) = (0) to (300) step (192) shared_outs
+// PAR: scf.for {{.*}} = %c0 to %c40 step %c1
+// PAR: scf.for {{.*}} step %c64
+// PAR: vector<1x64xf32>
+// PAR: vector.create_mask %c1, %{{.*}} : vector<1x64xi1>
+// PAR: scf.forall.in_parallel
 
 // Other linalg ops are left alone.
 // CHECK-LABEL: func.func @not_a_matmul

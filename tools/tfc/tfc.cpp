@@ -12,6 +12,7 @@
 #include "tfc/Driver/Compiler.h"
 #include "tfc/Pipelines/Registration.h"
 
+#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -19,9 +20,13 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -80,6 +85,49 @@ static void printUsage() {
                   "Run 'tfc compile --help' for the options.\n";
 }
 
+/// True if `data` starts like a safetensors file: a little-endian 64-bit
+/// header length, then the JSON header.
+static bool looksLikeSafetensors(StringRef data) {
+  if (data.size() < 9)
+    return false;
+  uint64_t headerBytes = llvm::support::endian::read64le(data.bytes_begin());
+  return headerBytes > 0 && headerBytes <= data.size() - 8 && data[8] == '{';
+}
+
+/// Why `buffer` (the file `path`) is not an input for the MLIR parser, or
+/// nothing if it may be one. Binary files (a checkpoint's model.safetensors,
+/// say) would make the parser echo their bytes as the offending "line";
+/// MLIR bytecode is binary too, and fine.
+static std::optional<std::string>
+describeNonMLIRInput(StringRef path, llvm::MemoryBufferRef buffer) {
+  StringRef data = buffer.getBuffer();
+  if (isBytecode(buffer))
+    return std::nullopt;
+  StringRef ext = llvm::sys::path::extension(path);
+  std::string kind;
+  if (ext == ".safetensors" || looksLikeSafetensors(data))
+    kind = "a safetensors file";
+  else if (ext == ".json")
+    kind = "a JSON file";
+  else if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".gguf" ||
+           data.contains('\0'))
+    kind = "a binary file";
+  else
+    return std::nullopt;
+
+  std::string why = kind + ", not MLIR; ";
+  SmallString<256> dir(llvm::sys::path::parent_path(path));
+  if (dir.empty())
+    dir = ".";
+  SmallString<256> config(dir);
+  llvm::sys::path::append(config, "config.json");
+  if (llvm::sys::fs::exists(config))
+    why += "to compile the model, pass its directory '" + dir.str().str() + "'";
+  else
+    why += "the input is an HF model directory or a .mlir file";
+  return why;
+}
+
 static int runCompile(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
@@ -121,6 +169,19 @@ static int runCompile(int argc, char **argv) {
     return 1;
   }
   options.contextCap = contextCap;
+  std::string error;
+  if (failed(tfc::checkTargetOptions(options.target, error)) ||
+      failed(tfc::checkOutputPaths(options, error))) {
+    llvm::errs() << "tfc: error: " << error << "\n";
+    return 1;
+  }
+
+  // --mlir-timing: one report, on exit, for all the phases.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+  if (timingManager.isEnabled())
+    options.timing = &timing;
 
   DialectRegistry registry;
   tfc::registerTfcDialects(registry);
@@ -136,6 +197,7 @@ static int runCompile(int argc, char **argv) {
     return failed(tfc::compileHFModel(&context, options)) ? 1 : 0;
   }
 
+  TimingScope parseTiming = timing.nest("parse");
   std::string errorMessage;
   auto file = openInputFile(options.inputPath, &errorMessage);
   if (!file) {
@@ -143,10 +205,15 @@ static int runCompile(int argc, char **argv) {
                  << "\n";
     return 1;
   }
+  if (auto why = describeNonMLIRInput(options.inputPath, *file)) {
+    llvm::errs() << "tfc: error: " << options.inputPath << ": " << *why << "\n";
+    return 1;
+  }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  parseTiming.stop();
   if (!module)
     return 1;
   if (failed(tfc::compileModule(*module, options)))

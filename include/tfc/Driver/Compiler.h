@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
+#include "mlir/Support/Timing.h"
 
 #include <string>
 
@@ -34,7 +35,27 @@ struct CompileOptions {
   WeightsMode weights = WeightsMode::Embed;
   /// Caps the KV-cache length of imported models (0: the model's context).
   int64_t contextCap = 0;
+  /// --mlir-timing: the phases, and the passes within them, are timed under
+  /// this scope (null: no timing).
+  TimingScope *timing = nullptr;
 };
+
+/// Checks the target options before any work: the triple, that `cpu` is a
+/// CPU of that target ("native" and empty always are), that every
+/// `features` entry names one of its features, and the optimization level.
+/// On failure `error` is one line naming the option and value.
+LogicalResult checkTargetOptions(const TargetOptions &target,
+                                 std::string &error);
+
+/// Checks that the file `path` can be written (its directory exists and is
+/// writable, and it is not a directory itself) without creating it.
+std::error_code checkWritable(StringRef path);
+
+/// Checks, before any work, that the outputs of `options` can be written:
+/// the output file and, for an executable with external weights, the
+/// weights file beside it. On failure `error` is one line naming the file.
+LogicalResult checkOutputPaths(const CompileOptions &options,
+                               std::string &error);
 
 class WeightSource;
 

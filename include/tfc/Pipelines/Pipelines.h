@@ -23,6 +23,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "vectorize",
       llvm::cl::desc("Tile and vectorize matmuls for the host's vector unit"),
       llvm::cl::init(true)};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Split matmul cache tiles over OpenMP threads"),
+      llvm::cl::init(true)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Use vectorizable polynomial approximations for "

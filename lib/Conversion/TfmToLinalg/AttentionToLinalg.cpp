@@ -195,8 +195,13 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value p = arith::MulFOp::create(b, l, extendToF32(b, l, args[0]),
                                               extendToF32(b, l, args[1]));
+              // Reassociable, so that the dot product over d (innermost,
+              // contiguous) vectorizes.
+              auto fm = arith::FastMathFlagsAttr::get(
+                  ctx, arith::FastMathFlags::reassoc |
+                           arith::FastMathFlags::contract);
               linalg::YieldOp::create(
-                  b, l, Value(arith::AddFOp::create(b, l, args[2], p)));
+                  b, l, Value(arith::AddFOp::create(b, l, args[2], p, fm)));
             })
             .getResult(0);
 
@@ -226,9 +231,11 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
     Value probs = tfm::SoftmaxOp::create(rewriter, loc, masked,
                                          rewriter.getI64IntegerAttr(-1));
 
-    // out[i, h, e] = sum_j probs[h, i, j] * v[j, h / group, e]
+    // out[i, h, e] = sum_j probs[h, i, j] * v[j, h / group, e]. The
+    // reduction over j is not innermost: the inner loop over e then runs
+    // along contiguous rows of v and of the output (a vectorizable axpy).
     AffineExpr oi = getAffineDimExpr(0, ctx), oh = getAffineDimExpr(1, ctx),
-               oe = getAffineDimExpr(2, ctx), oj = getAffineDimExpr(3, ctx);
+               oj = getAffineDimExpr(2, ctx), oe = getAffineDimExpr(3, ctx);
     auto outF32 = RankedTensorType::get(resultType.getShape(), f32);
     SmallVector<OpFoldResult> outSizes{sq, rewriter.getIndexAttr(hq),
                                        rewriter.getIndexAttr(dv)};
@@ -243,7 +250,7 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
                 AffineMap::get(4, 0, {oi, oh, oe}, ctx)},
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
-                utils::IteratorType::parallel, utils::IteratorType::reduction},
+                utils::IteratorType::reduction, utils::IteratorType::parallel},
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value p = arith::MulFOp::create(b, l, args[0],
                                               extendToF32(b, l, args[1]));

@@ -17,6 +17,9 @@ namespace hf = ::tfc::hf;
 
 namespace {
 
+/// GPT-2's <|endoftext|>, its bos and eos token.
+constexpr int64_t kGPT2EndOfText = 50256;
+
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -358,10 +361,23 @@ OwningOpRef<ModuleOp> mlir::tfc::importHFModel(MLIRContext *ctx,
       b.getNamedAttr("num_layers", i64(c.numLayers)),
       b.getNamedAttr("num_kv_heads", i64(c.numKVHeads)),
       b.getNamedAttr("head_dim", i64(c.headDim))};
-  if (c.bosTokenId)
-    info.push_back(b.getNamedAttr("bos_token_id", i64(*c.bosTokenId)));
+  // Token ids config.json leaves out: transformers' defaults where they are
+  // known to fit (GPT2Config: <|endoftext|> = 50256 for both, which only
+  // GPT-2's own vocabulary has); otherwise none, which the runtime allows.
+  std::optional<int64_t> bos = c.bosTokenId;
+  std::optional<int64_t> eos;
   if (!c.eosTokenIds.empty())
-    info.push_back(b.getNamedAttr("eos_token_id", i64(c.eosTokenIds.front())));
+    eos = c.eosTokenIds.front();
+  if (c.arch == hf::ArchFamily::GPT2 && c.vocabSize > kGPT2EndOfText) {
+    if (!bos)
+      bos = kGPT2EndOfText;
+    if (!eos)
+      eos = kGPT2EndOfText;
+  }
+  if (bos)
+    info.push_back(b.getNamedAttr("bos_token_id", i64(*bos)));
+  if (eos)
+    info.push_back(b.getNamedAttr("eos_token_id", i64(*eos)));
   (*module)->setAttr(kModelInfoAttrName, b.getDictionaryAttr(info));
   return module;
 }

@@ -11,11 +11,13 @@
 // CHECK-DAG: #[[$Q:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d3)>
 // CHECK-DAG: #[[$K3:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d0 floordiv 3, d3)>
 // CHECK-DAG: #[[$S:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
-// CHECK-DAG: #[[$V3:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d1 floordiv 3, d2)>
+// CHECK-DAG: #[[$V3:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1 floordiv 3, d3)>
+// CHECK-DAG: #[[$PR:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-DAG: #[[$KMHA:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d0, d3)>
-// CHECK-DAG: #[[$VMHA:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>
+// CHECK-DAG: #[[$VMHA:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, d3)>
 // CHECK-DAG: #[[$K6:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d0 floordiv 6, d3)>
-// CHECK-DAG: #[[$V6:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d1 floordiv 6, d2)>
+// CHECK-DAG: #[[$V6:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1 floordiv 6, d3)>
 // CHECK-DAG: #[[$ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$ROW3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[$SEQ:.*]] = affine_map<(d0, d1, d2) -> (d0)>
@@ -41,7 +43,7 @@
 // CHECK-NEXT: %[[AW:.*]] = arith.extf %[[A]] : f16 to f32
 // CHECK-NEXT: %[[BW:.*]] = arith.extf %[[B]] : f16 to f32
 // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[AW]], %[[BW]] : f32
-// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[O]], %[[P]] : f32
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[O]], %[[P]] fastmath<reassoc,contract> : f32
 // Default scale 1/sqrt(8), then the causal mask col > row + (Skv - Sq).
 // CHECK: %[[M:.*]] = linalg.generic
 // CHECK-SAME: indexing_maps = [#[[$ID3]], #[[$ID3]]]
@@ -67,12 +69,13 @@
 // CHECK: %[[PR:.*]] = linalg.generic
 // CHECK-SAME: ins(%[[M]], %[[MAX]], %[[DEN]] : tensor<6x?x?xf32>, tensor<6x?xf32>, tensor<6x?xf32>)
 // CHECK-SAME: outs(%{{.*}} : tensor<6x?x?xf32>)
-// P.V into an f32 [Sq, Hq, Dv] accumulator.
+// P.V into an f32 [Sq, Hq, Dv] accumulator; the reduction over keys is the
+// third loop, so the innermost loop runs along contiguous value rows.
 // CHECK: %[[OE:.*]] = tensor.empty(%[[SQ]]) : tensor<?x6x5xf32>
 // CHECK: %[[OF:.*]] = linalg.fill ins(%[[Z]] : f32) outs(%[[OE]] : tensor<?x6x5xf32>)
 // CHECK: %[[OUT:.*]] = linalg.generic
-// CHECK-SAME: indexing_maps = [#[[$Q]], #[[$V3]], #[[$S]]]
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: indexing_maps = [#[[$PR]], #[[$V3]], #[[$OUT]]]
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "parallel"]
 // CHECK-SAME: ins(%[[PR]], %[[V]] : tensor<6x?x?xf32>, tensor<?x2x5xf16>)
 // CHECK-SAME: outs(%[[OF]] : tensor<?x6x5xf32>)
 // CHECK: %[[T:.*]] = linalg.generic
@@ -93,7 +96,7 @@ func.func @gqa_causal_f16(%q: tensor<?x6x8xf16>, %k: tensor<?x2x8xf16>, %v: tens
 // CHECK: %[[SCALE:.*]] = arith.constant 1.250000e-01 : f32
 // CHECK: %[[SS:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : f32
 // CHECK-NEXT: linalg.yield %[[SS]] : f32
-// CHECK: linalg.generic {indexing_maps = [#[[$Q]], #[[$VMHA]], #[[$S]]]
+// CHECK: linalg.generic {indexing_maps = [#[[$PR]], #[[$VMHA]], #[[$OUT]]]
 // CHECK-NOT: arith.truncf
 // CHECK-NOT: arith.cmpi
 // CHECK: return
@@ -118,7 +121,7 @@ func.func @mha_scale(%q: tensor<7x3x8xf32>, %k: tensor<13x3x8xf32>, %v: tensor<1
 // CHECK-SAME: indexing_maps = [#[[$Q]], #[[$K6]], #[[$S]]]
 // CHECK-SAME: ins(%[[Q]], %[[KS]] : tensor<1x6x8xbf16>, tensor<?x1x8xbf16>)
 // CHECK: arith.cmpi sgt
-// CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[$Q]], #[[$V6]], #[[$S]]]
+// CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[$PR]], #[[$V6]], #[[$OUT]]]
 // CHECK-SAME: ins(%{{.*}}, %[[VS]] : tensor<6x?x?xf32>, tensor<?x1x8xbf16>)
 // CHECK-SAME: outs(%{{.*}} : tensor<1x6x8xf32>)
 // CHECK: %[[T:.*]] = linalg.generic

@@ -65,6 +65,23 @@ TEST(ModelInfo, Tolerated) {
   EXPECT_EQ(info.headDim, 64);
 }
 
+TEST(ModelInfo, OptionalTokenIds) {
+  // config.json may lack bos_token_id / eos_token_id: -1 then.
+  std::string text = replaceLine(
+      replaceLine(modelInfoText(), "bos_token_id", ""), "eos_token_id", "");
+  ModelInfo info;
+  std::string error;
+  ASSERT_TRUE(parseModelInfo(text, &info, &error)) << error;
+  EXPECT_EQ(info.bosTokenId, -1);
+  EXPECT_EQ(info.eosTokenId, -1);
+  // Either alone.
+  ASSERT_TRUE(parseModelInfo(replaceLine(modelInfoText(), "bos_token_id", ""),
+                             &info, &error))
+      << error;
+  EXPECT_EQ(info.bosTokenId, -1);
+  EXPECT_EQ(info.eosTokenId, 50256);
+}
+
 TEST(ModelInfo, Errors) {
   const std::string good = modelInfoText();
   struct Case {
@@ -82,6 +99,9 @@ TEST(ModelInfo, Errors) {
       {"eos_token_id", "eos_token_id=50257\n",
        "error: model info: eos_token_id: expected an integer in [0, 50256], "
        "got '50257'"},
+      {"bos_token_id", "bos_token_id=-1\n",
+       "error: model info: bos_token_id: expected an integer in [0, 50256], "
+       "got '-1'"},
       {"weights_bytes", "weights_bytes=-1\n",
        "error: model info: weights_bytes: expected an integer in [0, "
        "9223372036854775807], got '-1'"},
