@@ -221,8 +221,11 @@ int generate(Model &model, const Options &opt, const Tokenizer *tokenizer,
     return fail(error);
   std::vector<int64_t> tokens(prompt.begin(), prompt.end());
 
+  // Without --dump-logits only the last position's distribution is needed.
+  const bool lastOnly = !dump && model.entry.prefillLast;
   auto t0 = Clock::now();
-  model.call(model.entry.prefill, tokens.data(), numPrompt, 0, logits.floats());
+  model.call(lastOnly ? model.entry.prefillLast : model.entry.prefill,
+             tokens.data(), numPrompt, 0, logits.floats());
   double prefillSeconds = secondsSince(t0);
 
   uint64_t seed = opt.seed;
@@ -232,7 +235,8 @@ int generate(Model &model, const Options &opt, const Tokenizer *tokenizer,
   TokenPrinter printer(tokenizer);
   double decodeSeconds = 0;
   if (maxNew > 0) {
-    const float *row = logits.floats() + (numPrompt - 1) * vocab;
+    const float *row =
+        logits.floats() + (lastOnly ? 0 : (numPrompt - 1) * vocab);
     int64_t next = sampler.sample(row, static_cast<size_t>(vocab));
     printer.print(static_cast<int32_t>(next));
     for (int64_t k = 1; k < maxNew; ++k) {

@@ -156,6 +156,7 @@ using StepFn = void (*)(void *weights, void *tokens, int64_t pos, void *kcache,
 struct ModelEntry {
   const char *info = nullptr;
   StepFn prefill = nullptr;
+  StepFn prefillLast = nullptr; ///< logits of the last position; optional
   StepFn decode = nullptr;
   const unsigned char *embeddedBegin = nullptr; ///< null when not linked in
   const unsigned char *embeddedEnd = nullptr;

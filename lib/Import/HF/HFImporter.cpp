@@ -97,7 +97,9 @@ public:
       : b(b), m(m), c(m.config), prefix(std::move(prefix)),
         f32(b.getF32Type()) {}
 
-  void emitEntry(ModuleOp module, StringRef name, int64_t seq);
+  /// With `lastOnly`, logits are computed for the last position only.
+  void emitEntry(ModuleOp module, StringRef name, int64_t seq,
+                 bool lastOnly = false);
 
 private:
   RankedTensorType t(ArrayRef<int64_t> shape) {
@@ -181,13 +183,14 @@ Value Emitter::attention(Location l, Value q, Value k, Value v, int64_t layer) {
   return op.getResult();
 }
 
-void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen) {
+void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen,
+                        bool lastOnly) {
   seq = seqLen;
   int64_t d = c.hiddenSize, v = c.vocabSize, hq = c.numHeads,
           hkv = c.numKVHeads, hd = c.headDim, inner = c.intermediateSize;
   auto cacheType = t({c.numLayers, m.context, hkv, hd});
   auto tokensType = RankedTensorType::get({seq}, b.getI64Type());
-  auto logitsType = t({seq, v});
+  auto logitsType = t({lastOnly ? 1 : seq, v});
   auto fnType =
       b.getFunctionType({tokensType, b.getIndexType(), cacheType, cacheType},
                         {logitsType, cacheType, cacheType});
@@ -294,6 +297,19 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen) {
   }
 
   Location hl = loc("lm_head");
+  if (lastOnly && seq != 1) {
+    // Generation needs the next-token distribution only: the final norm and
+    // the LM head (the largest matmul) run on the last position alone.
+    Value last =
+        arith::SubIOp::create(b, hl, tensor::DimOp::create(b, hl, x, 0),
+                              arith::ConstantIndexOp::create(b, hl, 1));
+    SmallVector<OpFoldResult> offsets{last, b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), b.getIndexAttr(d)};
+    SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+    x = tensor::ExtractSliceOp::create(b, hl, t({1, d}), x, offsets, sizes,
+                                       strides);
+    seq = 1; // the rows the helpers below build types for
+  }
   x = gpt2 ? layerNorm(loc(prefix + "ln_f"), x, prefix + "ln_f")
            : rmsNorm(loc("model.norm"), x, "model.norm.weight");
   std::string head = c.tieWordEmbeddings ? embedName : "lm_head.weight";
@@ -351,6 +367,8 @@ OwningOpRef<ModuleOp> mlir::tfc::importHFModel(MLIRContext *ctx,
       c.arch == hf::ArchFamily::GPT2 ? gpt2Prefix(model.checkpoint) : "";
   Emitter emitter(b, model, prefix);
   emitter.emitEntry(*module, "tfc_prefill", ShapedType::kDynamic);
+  emitter.emitEntry(*module, "tfc_prefill_last", ShapedType::kDynamic,
+                    /*lastOnly=*/true);
   emitter.emitEntry(*module, "tfc_decode", 1);
 
   auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
