@@ -1,11 +1,12 @@
 # tfc: the two entry points are `make run` and `make test`; both install what
-# is missing, configure and build incrementally.
+# is missing, configure and build incrementally. `make bench` compares the
+# compiled GPT-2 with ONNX Runtime and PyTorch (docs/performance.md).
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 LIT := /usr/lib/llvm-22/bin/lit
 
-.PHONY: all deps configure build run test check-lit check-format format docs clean
+.PHONY: all deps configure build run test bench check-lit check-format format docs clean
 
 all: build
 
@@ -37,6 +38,10 @@ docs: build
 
 test: build
 	@scripts/run-tests.sh $(BUILD_DIR)
+
+# REPS=1 for a quick check (default 5); see bench/run.sh for the variables.
+bench: build
+	@bench/run.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
