@@ -2,7 +2,7 @@
 """Train tfc's bundled default model: a small GPT-2 on Debian's fortunes.
 
   /usr/bin/python3 scripts/train_bundled_model.py --out models/gpt2-fortunes \
-      --minutes 20
+      --minutes 60
 
 Writes, in --out, a HuggingFace GPT2LMHeadModel directory: config.json,
 model.safetensors (F16, HF GPT-2 names, Conv1D [in, out] layouts, tied
@@ -316,7 +316,7 @@ def main():
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models",
                                                         "gpt2-tokenizer"))
     ap.add_argument("--fortunes", default=FORTUNE_DIR)
-    ap.add_argument("--minutes", type=float, default=20.0,
+    ap.add_argument("--minutes", type=float, default=60.0,
                     help="wall-clock safety cap for the training loop")
     ap.add_argument("--steps", type=int, default=660)
     ap.add_argument("--batch", type=int, default=8)
@@ -546,7 +546,7 @@ def main():
         "scored; an add-one unigram model scores {uppl:.1f}). Directory size "
         "{mb:.1f} MB. Reproduce with `/usr/bin/python3 "
         "scripts/train_bundled_model.py --out models/gpt2-fortunes "
-        "--minutes 20` (see docs/bundled-model.md).\n").format(
+        "--minutes 60` (see docs/bundled-model.md).\n").format(
             E=a.n_embd, L=a.n_layer, H=a.n_head, I=cfg["n_inner"],
             P=a.n_positions, np_=n_params, nf=len(fortunes),
             nh=len(held_f), st=n_steps, b=a.batch, sq=a.seq,

@@ -32,9 +32,12 @@ namespace {
 /// vectorized.
 constexpr llvm::StringLiteral kMicroKernel = "tfc.micro_kernel";
 
-/// Columns of a decode (matrix-vector) block: its f32 accumulators (8 KB)
-/// stay in L1 while the weight rows stream by.
-constexpr int64_t kDecodeColumns = 2048;
+/// Most columns of a decode (matrix-vector) block: its f32 accumulators
+/// (256 KB) stay in L2 while the weight rows stream by.
+constexpr int64_t kDecodeColumns = 65536;
+
+/// Row ranges of the weight that decode splits over threads.
+constexpr int64_t kDecodeParts = 2;
 
 /// Tiles `op` with `sizes`; returns the tiled op and the loops (outermost
 /// first; untiled dimensions have no loop).
@@ -67,6 +70,111 @@ void canonicalize(func::FuncOp func) {
   (void)applyPatternsGreedily(func, std::move(patterns));
 }
 
+bool isDecode(linalg::MatmulOp mm, int64_t registerRows) {
+  auto out = cast<ShapedType>(mm.getDpsInits()[0].getType());
+  return !ShapedType::isDynamic(out.getDimSize(0)) &&
+         out.getDimSize(0) < registerRows &&
+         !ShapedType::isDynamic(out.getDimSize(1));
+}
+
+/// Decode with threads: C = C0 + sum_t A[:, Kt] . B[Kt, :] over `parts`
+/// contiguous row ranges Kt of the weight, one per scf.forall iteration.
+/// Each thread then streams one contiguous part of the weight (splitting
+/// the columns instead would make every thread read pieces of rows). The
+/// partial products go to a [parts, M, N] tensor, summed into C0 after.
+/// Returns the matmul of each part (a slice of the original).
+FailureOr<linalg::MatmulOp> splitReductionOverThreads(RewriterBase &rewriter,
+                                                      linalg::MatmulOp mm,
+                                                      int64_t parts) {
+  Location loc = mm.getLoc();
+  Value a = mm.getDpsInputs()[0], b = mm.getDpsInputs()[1];
+  Value c0 = mm.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(c0.getType());
+  int64_t m = outType.getDimSize(0), n = outType.getDimSize(1);
+  int64_t k = cast<ShapedType>(a.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(k))
+    return failure();
+  int64_t chunk = llvm::alignTo(llvm::divideCeil(k, parts), 8);
+  parts = llvm::divideCeil(k, chunk);
+  if (parts < 2)
+    return failure();
+  Type f = outType.getElementType();
+  rewriter.setInsertionPoint(mm);
+  auto partialType = RankedTensorType::get({parts, m, n}, f);
+  Value zero = arith::ConstantOp::create(rewriter, loc, f,
+                                         rewriter.getZeroAttr(f));
+  Value partials = linalg::FillOp::create(
+                       rewriter, loc, zero,
+                       ValueRange{tensor::EmptyOp::create(
+                           rewriter, loc, partialType.getShape(), f)})
+                       .getResult(0);
+  linalg::MatmulOp inner;
+  auto forall = scf::ForallOp::create(
+      rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(parts)},
+      ValueRange{partials}, std::nullopt,
+      [&](OpBuilder &bb, Location l, ValueRange ivs) {
+        Value t = ivs[0];
+        Block *body = bb.getBlock();
+        Value shared = body->getArguments().back();
+        AffineExpr d0 = bb.getAffineDimExpr(0);
+        OpFoldResult k0 = affine::makeComposedFoldedAffineApply(
+            bb, l, d0 * chunk, ArrayRef<OpFoldResult>{t});
+        // Static when the parts are equal (the usual case).
+        OpFoldResult kc =
+            k % chunk == 0
+                ? OpFoldResult(bb.getIndexAttr(chunk))
+                : affine::makeComposedFoldedAffineMin(
+                      bb, l,
+                      AffineMap::get(1, 0,
+                                     {bb.getAffineConstantExpr(chunk),
+                                      k - d0 * chunk},
+                                     bb.getContext()),
+                      ArrayRef<OpFoldResult>{t});
+        OpFoldResult zeroIdx = bb.getIndexAttr(0), one = bb.getIndexAttr(1);
+        Value aPart = tensor::ExtractSliceOp::create(
+            bb, l, a, {zeroIdx, k0}, {bb.getIndexAttr(m), kc}, {one, one});
+        Value bPart = tensor::ExtractSliceOp::create(
+            bb, l, b, {k0, zeroIdx}, {kc, bb.getIndexAttr(n)}, {one, one});
+        auto rowType = RankedTensorType::get({m, n}, f);
+        Value acc = tensor::ExtractSliceOp::create(
+            bb, l, rowType, shared, {t, zeroIdx, zeroIdx},
+            {one, bb.getIndexAttr(m), bb.getIndexAttr(n)}, {one, one, one});
+        {
+          // The named op's builder leaves the insertion point in its body.
+          OpBuilder::InsertionGuard g(bb);
+          inner = linalg::MatmulOp::create(bb, l, TypeRange{rowType},
+                                           ValueRange{aPart, bPart},
+                                           ValueRange{acc});
+        }
+        // The body builder provides the terminator.
+        bb.setInsertionPointToEnd(body);
+        auto term = scf::InParallelOp::create(bb, l);
+        OpBuilder::InsertionGuard g(bb);
+        bb.setInsertionPointToStart(term.getBody());
+        tensor::ParallelInsertSliceOp::create(
+            bb, l, inner.getResult(0), shared, {t, zeroIdx, zeroIdx},
+            {one, bb.getIndexAttr(m), bb.getIndexAttr(n)}, {one, one, one});
+      });
+  // C = C0 + sum over parts.
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+             p = getAffineDimExpr(2, ctx);
+  auto sum = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{outType}, ValueRange{forall.getResult(0)},
+      ValueRange{c0},
+      SmallVector<AffineMap>{AffineMap::get(3, 0, {p, i, j}, ctx),
+                             AffineMap::get(3, 0, {i, j}, ctx)},
+      SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                       utils::IteratorType::parallel,
+                                       utils::IteratorType::reduction},
+      [&](OpBuilder &bb, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            bb, l, Value(arith::AddFOp::create(bb, l, args[1], args[0])));
+      });
+  rewriter.replaceOp(mm, sum.getResults());
+  return inner;
+}
+
 struct TfcTileAndVectorizeMatmulPass
     : tfc::impl::TfcTileAndVectorizeMatmulBase<TfcTileAndVectorizeMatmulPass> {
   using TfcTileAndVectorizeMatmulBase::TfcTileAndVectorizeMatmulBase;
@@ -91,11 +199,21 @@ struct TfcTileAndVectorizeMatmulPass
       if (op.hasPureTensorSemantics())
         matmuls.push_back(op);
     });
+    IRRewriter rewriter(ctx);
+
+    // 0. Decode with threads: split K, so that each thread streams one
+    //    contiguous part of the weight.
+    if (parallel)
+      for (linalg::MatmulOp &mm : matmuls)
+        if (isDecode(mm, reg[0]))
+          if (FailureOr<linalg::MatmulOp> part =
+                  splitReductionOverThreads(rewriter, mm, kDecodeParts);
+              succeeded(part))
+            mm = *part;
 
     // 1. Cache tiles, then register tiles; peel the register-level M and N
     //    loops so that every full tile has a static shape (no masks in the
     //    hot loop) and only the remainders are masked.
-    IRRewriter rewriter(ctx);
     DenseMap<Operation *, SmallVector<int64_t>> vectorSizes;
     for (linalg::MatmulOp mm : matmuls) {
       SmallVector<int64_t> regTile = reg;
@@ -103,27 +221,23 @@ struct TfcTileAndVectorizeMatmulPass
       SmallVector<int64_t> regOrder; // loop order of the register tiles
       auto outType = cast<ShapedType>(mm.getDpsInits()[0].getType());
       int64_t m = outType.getDimSize(0), n = outType.getDimSize(1);
-      if (!ShapedType::isDynamic(m) && m < reg[0] &&
-          !ShapedType::isDynamic(n)) {
+      bool decode = isDecode(mm, reg[0]);
+      if (decode) {
         // Decode: fewer rows than the register tile. The weights are read
-        // once per token, so the kernel is bound by memory bandwidth: stream
-        // each weight row contiguously (K outer, N inner) over a block of
-        // columns whose accumulators stay in L1, with as many columns per
-        // register tile as the M x N accumulators allow. Strided pieces of
-        // rows (N outer, K inner) defeat the hardware prefetchers, which do
-        // not cross pages.
+        // once per token, so the kernel is bound by memory bandwidth: walk
+        // the weight in storage order (K outer, whole rows inner) with as
+        // many columns per register tile as the M x N accumulators allow;
+        // the accumulators of a row stay in L1/L2. Any column blocking
+        // breaks the one sequential stream into pieces of rows, which the
+        // hardware prefetchers (they stop at page boundaries) follow badly.
         regTile = {m, reg[0] * reg[1] / m, 1};
         regOrder = {0, 2, 1};
-        int64_t block = std::min<int64_t>(n, kDecodeColumns);
-        if (parallel) // at least two blocks, for two or more threads
-          block = std::min<int64_t>(block,
-                                    llvm::alignTo(llvm::divideCeil(n, 2), 64));
-        cacheTile = {m, block, 0};
+        cacheTile = {m, std::min<int64_t>(n, kDecodeColumns), 0};
       }
       regTile[1] = std::min(regTile[1], cacheTile[1]);
       FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
           outer = failure();
-      if (parallel) {
+      if (parallel && !decode) {
         // Cache tiles of M and N are independent: an scf.forall that the
         // pipeline maps onto threads. K stays sequential inside.
         auto blocks = tile(rewriter, mm, {cacheTile[0], cacheTile[1], 0},

@@ -4,8 +4,10 @@ perplexity, against the reference BPE (scripts/reference/gpt2_bpe.py) and the
 numpy model (scripts/reference/hf_reference.py).
 
   text_path.py --tfc build/bin/tfc --tokenizer models/gpt2-tokenizer --work DIR
+               [--model DIR] [--prompt TEXT]
 
-Checks, on a random gpt2-tiny with the real 50257-token vocabulary:
+Checks, on a random gpt2-tiny with the real 50257-token vocabulary (or on
+the HF model --model, e.g. the bundled one):
   * `-p PROMPT --temp 0 --print-ids` prints the reference's greedy
     continuation of the reference tokenizer's ids;
   * without --print-ids the text printed is the reference decoding of them;
@@ -69,31 +71,36 @@ def main():
     ap.add_argument("--tfc", required=True)
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--model", help="an HF model directory to use instead "
+                    "of a random gpt2-tiny")
+    ap.add_argument("--prompt", default=PROMPT)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
-    mdir = os.path.join(a.work, "model")
+    mdir = a.model or os.path.join(a.work, "model")
     exe = os.path.join(a.work, "gpt2.exe")
-    run([sys.executable, os.path.join(SCRIPTS, "gen_hf_model.py"), "--preset",
-         "gpt2-tiny", "--vocab", "50257", "--seed", "7", "--tokenizer",
-         a.tokenizer, "--out", mdir])
+    if not a.model:
+        run([sys.executable, os.path.join(SCRIPTS, "gen_hf_model.py"),
+             "--preset", "gpt2-tiny", "--vocab", "50257", "--seed", "7",
+             "--tokenizer", a.tokenizer, "--out", mdir])
     run([a.tfc, "compile", mdir, "-o", exe, "--weights=external"])
     model = ref.load_model(mdir)
     enc = gpt2_bpe.Encoder.load(a.tokenizer)
     failed = 0
 
     # Greedy generation from a text prompt.
-    prompt_ids = enc.encode(PROMPT)
+    prompt = a.prompt
+    prompt_ids = enc.encode(prompt)
     want = ref.greedy(model, prompt_ids, N_PREDICT)
-    out = run([exe, "-p", PROMPT, "-n", str(N_PREDICT), "--temp", "0",
+    out = run([exe, "-p", prompt, "-n", str(N_PREDICT), "--temp", "0",
                "--print-ids"]).decode()
     got = [int(t) for t in out.strip().split(",")]
     ok = got == want
     failed += not ok
     print("%s: prompt %r -> ids %s; greedy ids %s%s" % (
-        "PASS" if ok else "FAIL", PROMPT, prompt_ids, got,
+        "PASS" if ok else "FAIL", prompt, prompt_ids, got,
         "" if ok else " (reference %s)" % want))
 
-    text = run([exe, "-p", PROMPT, "-n", str(N_PREDICT), "--temp", "0"])
+    text = run([exe, "-p", prompt, "-n", str(N_PREDICT), "--temp", "0"])
     want_text = enc.decode(want) + b"\n"
     ok = text == want_text
     failed += not ok
