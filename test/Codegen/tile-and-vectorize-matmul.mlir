@@ -86,15 +86,26 @@ func.func @f16_operands(%x: tensor<1x32xf16>, %w: tensor<32x48xf16>, %acc: tenso
 // PAR: scf.for {{.*}} to %c37 step %c32
 // PAR: vector<4x16xf32>
 // PAR: scf.forall.in_parallel
-// Decode with threads: the columns split into at least two blocks (of a
-// multiple of 64), each streamed row by row; the block remainder is masked.
+// Decode with threads: K splits into two contiguous halves (40 -> 24 + 16,
+// a multiple of 8 first), one per forall iteration, so that each thread
+// streams one part of the weight in storage order; the partial products
+// [2, 1, 300] are then summed into the accumulator.
 // PAR-LABEL: func.func @decode_wide
-// PAR: scf.forall (%{{.*}}) = (0) to (300) step (192) shared_outs
-// PAR: scf.for {{.*}} = %c0 to %c40 step %c1
-// PAR: scf.for {{.*}} step %c64
+// PAR: %[[P0:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x1x300xf32>)
+// PAR: %[[PARTS:.*]] = scf.forall (%[[T:.*]]) in (2) shared_outs(%[[S:.*]] = %[[P0]]) -> (tensor<2x1x300xf32>)
+// PAR: %[[K0:.*]] = affine.apply #{{.*}}(%[[T]])
+// PAR: %[[KC:.*]] = affine.min #{{.*}}(%[[T]])
+// PAR: tensor.extract_slice %arg1[%[[K0]], 0] [%[[KC]], 300] [1, 1]
+// PAR: scf.for {{.*}} = %c0 to %[[KC]] step %c1
+// PAR: scf.for {{.*}} = %c0 to %c256 step %c64
 // PAR: vector<1x64xf32>
-// PAR: vector.create_mask %c1, %{{.*}} : vector<1x64xi1>
+// PAR: vector<1x44xf32>
 // PAR: scf.forall.in_parallel
+// PAR-NEXT: tensor.parallel_insert_slice %{{.*}} into %[[S]][%[[T]], 0, 0] [1, 1, 300] [1, 1, 1]
+// PAR: linalg.generic
+// PAR-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+// PAR-SAME: ins(%[[PARTS]] : tensor<2x1x300xf32>) outs(%arg2 : tensor<1x300xf32>)
+// PAR: arith.addf
 
 // Other linalg ops are left alone.
 // CHECK-LABEL: func.func @not_a_matmul
