@@ -119,16 +119,17 @@ def TfcTileAndVectorizeMatmul
 
     A matmul whose M is statically smaller than the register tile (decode:
     one token) is a matrix-vector product bound by memory bandwidth. It is
-    tiled differently: blocks of up to 2048 columns, K as the outer loop and
-    register tiles of M x (register M x N / M) columns walking along N
-    inside it, so that each weight row streams contiguously while the
-    block's accumulators stay in L1 (strided pieces of rows defeat hardware
-    prefetchers, which stop at page boundaries).
+    tiled to read the weight in storage order: K as the outer loop, whole
+    rows (up to 65536 columns) inside it in register tiles of
+    M x (register M x N / M) columns, whose accumulators stay in L1/L2.
+    Column blocks would break the one sequential stream into pieces of rows,
+    which hardware prefetchers (they stop at page boundaries) follow badly.
 
-    With `parallel`, the M and N cache-tile loops form an `scf.forall` (the
-    pipeline maps it onto OpenMP threads) and K is tiled sequentially inside;
-    decode blocks are then at most half the columns (rounded up to 64), so
-    that every projection splits over at least two threads.
+    With `parallel`, the M and N cache-tile loops of other matmuls form an
+    `scf.forall` (the pipeline maps it onto OpenMP threads) with K tiled
+    sequentially inside; a decode matmul instead splits K into two
+    contiguous halves in an `scf.forall`, so that each thread streams its
+    own half of the weight, and the two partial products are summed after.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
