@@ -101,13 +101,13 @@ FailureOr<linalg::MatmulOp> splitReductionOverThreads(RewriterBase &rewriter,
   Type f = outType.getElementType();
   rewriter.setInsertionPoint(mm);
   auto partialType = RankedTensorType::get({parts, m, n}, f);
-  Value zero = arith::ConstantOp::create(rewriter, loc, f,
-                                         rewriter.getZeroAttr(f));
-  Value partials = linalg::FillOp::create(
-                       rewriter, loc, zero,
-                       ValueRange{tensor::EmptyOp::create(
-                           rewriter, loc, partialType.getShape(), f)})
-                       .getResult(0);
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, f, rewriter.getZeroAttr(f));
+  Value partials =
+      linalg::FillOp::create(rewriter, loc, zero,
+                             ValueRange{tensor::EmptyOp::create(
+                                 rewriter, loc, partialType.getShape(), f)})
+          .getResult(0);
   linalg::MatmulOp inner;
   auto forall = scf::ForallOp::create(
       rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(parts)},
@@ -125,10 +125,10 @@ FailureOr<linalg::MatmulOp> splitReductionOverThreads(RewriterBase &rewriter,
                 ? OpFoldResult(bb.getIndexAttr(chunk))
                 : affine::makeComposedFoldedAffineMin(
                       bb, l,
-                      AffineMap::get(1, 0,
-                                     {bb.getAffineConstantExpr(chunk),
-                                      k - d0 * chunk},
-                                     bb.getContext()),
+                      AffineMap::get(
+                          1, 0,
+                          {bb.getAffineConstantExpr(chunk), k - d0 * chunk},
+                          bb.getContext()),
                       ArrayRef<OpFoldResult>{t});
         OpFoldResult zeroIdx = bb.getIndexAttr(0), one = bb.getIndexAttr(1);
         Value aPart = tensor::ExtractSliceOp::create(
