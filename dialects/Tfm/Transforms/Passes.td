@@ -44,10 +44,15 @@ def TfmPackLinearWeights : Pass<"tfm-pack-linear-weights"> {
   let description = [{
     A `tfm.linear` in `out_in` layout whose weight is a `tfm.weight` is
     rewritten to `in_out` over the same tensor stored transposed
-    (`tfm.weight ... {permutation = array<i64: 1, 0>}`). The matmul kernels
-    then read contiguous rows of the weight for every input feature, for
-    prefill and decode alike; the transposition happens once, when the
-    weight blob is written.
+    (`tfm.weight ... permutation [1, 0]`). The matmul kernels then read
+    contiguous rows of the weight for every input feature, for prefill and
+    decode alike; the transposition happens once, when the weight blob is
+    written.
+
+    A weight that another op also reads in its stored layout (a tied LM
+    head shares the embedding table) is left as it is: a packed copy would
+    store the largest matrix twice. Such a linear stays `out_in`, a
+    row-wise dot product that still streams the table in storage order.
   }];
   let statistics = [
     Statistic<"numPacked", "packed", "Number of linear weights repacked">

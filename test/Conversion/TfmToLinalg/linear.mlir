@@ -31,7 +31,7 @@
 // CHECK-SAME: outs(%[[ACC]] : tensor<?x13xf32>)
 // CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[BW:.*]]: f32, %[[O:.*]]: f32):
 // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[A]], %[[BW]] : f32
-// CHECK-NEXT: %[[S:.*]] = arith.addf %[[O]], %[[P]] : f32
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[O]], %[[P]] fastmath<reassoc,contract> : f32
 // CHECK-NEXT: linalg.yield %[[S]] : f32
 // f32 needs no final conversion.
 // CHECK-NOT: arith.truncf

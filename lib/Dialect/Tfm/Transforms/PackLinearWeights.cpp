@@ -4,6 +4,7 @@
 #include "tfc/Dialect/Tfm/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringSet.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfm {
@@ -19,8 +20,9 @@ namespace {
 /// linear(x, weight "w" : [N, K]) {out_in}
 ///   -> linear(x, weight "w" {permutation = [1, 0]} : [K, N]) {in_out}
 struct PackOutInWeight : OpRewritePattern<LinearOp> {
-  PackOutInWeight(MLIRContext *ctx, llvm::Statistic &count)
-      : OpRewritePattern(ctx), count(count) {}
+  PackOutInWeight(MLIRContext *ctx, llvm::Statistic &count,
+                  const llvm::StringSet<> &shared)
+      : OpRewritePattern(ctx), count(count), shared(shared) {}
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -30,6 +32,9 @@ struct PackOutInWeight : OpRewritePattern<LinearOp> {
     if (!weight || weight.getPermutation())
       return rewriter.notifyMatchFailure(op,
                                          "weight is not a plain tfm.weight");
+    if (shared.contains(weight.getName()))
+      return rewriter.notifyMatchFailure(
+          op, "weight also read in its stored layout (tied embedding)");
     auto type = cast<RankedTensorType>(weight.getType());
     auto packedType = RankedTensorType::get(
         {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
@@ -45,13 +50,24 @@ struct PackOutInWeight : OpRewritePattern<LinearOp> {
   }
 
   llvm::Statistic &count;
+  /// Weights some other op reads in the stored layout: a packed copy would
+  /// store them twice (a tied LM head is as large as the embedding table).
+  const llvm::StringSet<> &shared;
 };
 
 struct TfmPackLinearWeightsPass
     : tfm::impl::TfmPackLinearWeightsBase<TfmPackLinearWeightsPass> {
   void runOnOperation() override {
+    llvm::StringSet<> shared;
+    getOperation()->walk([&](WeightOp w) {
+      if (w.getPermutation())
+        return;
+      for (Operation *user : w->getUsers())
+        if (!isa<LinearOp>(user))
+          shared.insert(w.getName());
+    });
     RewritePatternSet patterns(&getContext());
-    patterns.add<PackOutInWeight>(&getContext(), numPacked);
+    patterns.add<PackOutInWeight>(&getContext(), numPacked, shared);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
