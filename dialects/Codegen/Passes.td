@@ -130,6 +130,10 @@ def TfcTileAndVectorizeMatmul
     sequentially inside; a decode matmul instead splits K into two
     contiguous halves in an `scf.forall`, so that each thread streams its
     own half of the weight, and the two partial products are summed after.
+    Contractions against a weight stored [N, K] (`linalg.generic` with maps
+    (m, k), (n, k) -> (m, n): a tied LM head reading the embedding table)
+    are not vectorized here, but with `parallel` their M and N are tiled
+    into an `scf.forall` too (decode: two halves of N).
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -175,6 +175,26 @@ FailureOr<linalg::MatmulOp> splitReductionOverThreads(RewriterBase &rewriter,
   return inner;
 }
 
+/// out[m, n] += x[m, k] * w[n, k] on tensors (linear with an [N, K]
+/// weight): three loops (parallel, parallel, reduction) and those maps.
+bool isTransposedWeightContraction(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
+    return false;
+  auto iters = op.getIteratorTypesArray();
+  if (iters[0] != utils::IteratorType::parallel ||
+      iters[1] != utils::IteratorType::parallel ||
+      iters[2] != utils::IteratorType::reduction)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<AffineMap> want{AffineMap::get(3, 0, {m, k}, ctx),
+                              AffineMap::get(3, 0, {n, k}, ctx),
+                              AffineMap::get(3, 0, {m, n}, ctx)};
+  return op.getIndexingMapsArray() == want;
+}
+
 struct TfcTileAndVectorizeMatmulPass
     : tfc::impl::TfcTileAndVectorizeMatmulBase<TfcTileAndVectorizeMatmulPass> {
   using TfcTileAndVectorizeMatmulBase::TfcTileAndVectorizeMatmulBase;
@@ -342,6 +362,30 @@ struct TfcTileAndVectorizeMatmulPass
       if (loop.getBody()->getOps<scf::ForOp>().empty())
         (void)hoistLoopInvariantSubsets(rewriter, loop);
     });
+
+    // 5. With threads, contractions against a weight stored [N, K] (a tied
+    //    LM head reading the embedding table) split their N dimension over
+    //    threads; the dot products over K inside are left to LLVM's loop
+    //    vectorizer (the lowering marks their reduction reassociable).
+    if (parallel) {
+      SmallVector<linalg::GenericOp> transposed;
+      func.walk([&](linalg::GenericOp op) {
+        if (isTransposedWeightContraction(op))
+          transposed.push_back(op);
+      });
+      for (linalg::GenericOp op : transposed) {
+        auto out = cast<ShapedType>(op.getDpsInits()[0].getType());
+        int64_t m = out.getDimSize(0), n = out.getDimSize(1);
+        int64_t rows = cache[0], cols = cache[1];
+        if (!ShapedType::isDynamic(m) && m < reg[0] &&
+            !ShapedType::isDynamic(n)) // decode: two halves of the columns
+          cols =
+              std::max<int64_t>(64, llvm::alignTo(llvm::divideCeil(n, 2), 64));
+        if (failed(tile(rewriter, op, {rows, cols, 0}, /*forall=*/true)))
+          op.emitWarning("tfc-tile-and-vectorize-matmul: could not split a "
+                         "transposed-weight contraction over threads");
+      }
+    }
   }
 };
 

@@ -107,6 +107,31 @@ func.func @f16_operands(%x: tensor<1x32xf16>, %w: tensor<32x48xf16>, %acc: tenso
 // PAR-SAME: ins(%[[PARTS]] : tensor<2x1x300xf32>) outs(%arg2 : tensor<1x300xf32>)
 // PAR: arith.addf
 
+// A contraction against a weight stored [N, K] (a tied LM head): with
+// threads, its columns split in two halves (rounded up to 64); it is not
+// vectorized here (LLVM vectorizes the reassociable dot products).
+#xk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// PAR-LABEL: func.func @transposed_weight
+// PAR: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (1, 300) step (16, 192)
+// PAR: linalg.generic
+// PAR-NOT: vector.
+// PAR: scf.forall.in_parallel
+// CHECK-LABEL: func.func @transposed_weight
+// CHECK-NOT: scf.forall
+// CHECK: linalg.generic
+func.func @transposed_weight(%x: tensor<1x40xf32>, %w: tensor<300x40xf32>, %acc: tensor<1x300xf32>) -> tensor<1x300xf32> {
+  %0 = linalg.generic {indexing_maps = [#xk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<1x40xf32>, tensor<300x40xf32>) outs(%acc : tensor<1x300xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<1x300xf32>
+  return %0 : tensor<1x300xf32>
+}
+
 // Other linalg ops are left alone.
 // CHECK-LABEL: func.func @not_a_matmul
 // CHECK: linalg.batch_matmul
