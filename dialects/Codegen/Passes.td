@@ -118,12 +118,12 @@ def TfcTileAndVectorizeMatmul
     rows would turn the activation loads into gathers).
 
     A matmul whose M is statically smaller than the register tile (decode:
-    one token) is a matrix-vector product bound by memory bandwidth. It is
-    tiled to read the weight in storage order: K as the outer loop, whole
-    rows (up to 65536 columns) inside it in register tiles of
-    M x (register M x N / M) columns, whose accumulators stay in L1/L2.
-    Column blocks would break the one sequential stream into pieces of rows,
-    which hardware prefetchers (they stop at page boundaries) follow badly.
+    one token) is a matrix-vector product bound by memory bandwidth. It
+    reads the weight 8 rows at a time: register tiles of
+    M x (register M x N / M) columns walk along those rows and keep their
+    accumulators in registers across them. Every row is thus read in
+    storage order (one sequential stream per row, which the prefetchers
+    follow), and the accumulators are loaded and stored once per 8 rows.
 
     With `parallel`, the M and N cache-tile loops of other matmuls form an
     `scf.forall` (the pipeline maps it onto OpenMP threads) with K tiled

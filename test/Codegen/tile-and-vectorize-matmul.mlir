@@ -53,14 +53,16 @@ func.func @decode(%x: tensor<1x64xf32>, %w: tensor<64x64xf32>, %acc: tensor<1x64
   return %0 : tensor<1x64xf32>
 }
 
-// A wider decode matmul streams the weight rows: K is the outer loop and the
-// register tiles (1x64, the 4x16 accumulators as one row) walk along N inside
-// it, so each step reads one contiguous run of a row; the static N remainder
-// (300 = 4x64 + 44) is a narrower unmasked tile.
+// A wider decode matmul reads the weight 8 rows at a time: the register
+// tiles (1x64: the 4x16 accumulators as one row) walk along those rows and
+// keep their accumulators in registers across the 8-row K loop, so every row
+// is read in storage order; the static N remainder (300 = 4x64 + 44) is a
+// narrower unmasked tile.
 // CHECK-LABEL: func.func @decode_wide
-// CHECK: scf.for {{.*}} = %c0 to %c40 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c40 step %c8
 // CHECK: scf.for {{.*}} = %c0 to %c256 step %c64
-// CHECK: vector.transfer_read {{.*}} : tensor<1x64xf32>, vector<1x64xf32>
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x64xf32>, vector<1x64xf32>
+// CHECK: scf.for {{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}, %{{.*}} = %[[ACC]]) -> ({{.*}}vector<1x64xf32>)
 // CHECK: vector.transfer_read {{.*}} : tensor<1x44xf32>, vector<1x44xf32>
 // CHECK-NOT: vector.mask
 // CHECK: return
@@ -96,7 +98,7 @@ func.func @f16_operands(%x: tensor<1x32xf16>, %w: tensor<32x48xf16>, %acc: tenso
 // PAR: %[[K0:.*]] = affine.apply #{{.*}}(%[[T]])
 // PAR: %[[KC:.*]] = affine.min #{{.*}}(%[[T]])
 // PAR: tensor.extract_slice %arg1[%[[K0]], 0] [%[[KC]], 300] [1, 1]
-// PAR: scf.for {{.*}} = %c0 to %[[KC]] step %c1
+// PAR: scf.for {{.*}} = %c0 to %[[KC]] step %c8
 // PAR: scf.for {{.*}} = %c0 to %c256 step %c64
 // PAR: vector<1x64xf32>
 // PAR: vector<1x44xf32>
