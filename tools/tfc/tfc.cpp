@@ -2,8 +2,8 @@
 //
 //   tfc compile <model> -o <output> [--emit=<phase>] [options]
 //
-// The input is an HF model directory (config.json + safetensors) or a
-// tfm-level .mlir file. Every MLIR pass-manager flag
+// The input is an HF model directory (config.json + safetensors), an ONNX
+// model (.onnx) or a tfm-level .mlir file. Every MLIR pass-manager flag
 // (--mlir-print-ir-after-all, --mlir-print-ir-after=<pass>, --mlir-timing,
 // ...) works here as it does in tfc-opt.
 //
@@ -74,6 +74,12 @@ static cl::opt<int64_t>
     contextCap("context",
                cl::desc("Cap the KV-cache length (default: the model's)"),
                cl::init(0), cl::cat(tfcCategory));
+static cl::opt<int64_t> onnxInlineLimit(
+    "onnx-inline-limit",
+    cl::desc("ONNX: inline float initializers with at most this many "
+             "elements as constants, -1 for all (testing: the .npy runner "
+             "takes no weights)"),
+    cl::init(64), cl::Hidden, cl::cat(tfcCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(tfcCategory));
@@ -124,7 +130,7 @@ describeNonMLIRInput(StringRef path, llvm::MemoryBufferRef buffer) {
   if (llvm::sys::fs::exists(config))
     why += "to compile the model, pass its directory '" + dir.str().str() + "'";
   else
-    why += "the input is an HF model directory or a .mlir file";
+    why += "the input is an HF model directory, an .onnx file or a .mlir file";
   return why;
 }
 
@@ -169,6 +175,7 @@ static int runCompile(int argc, char **argv) {
     return 1;
   }
   options.contextCap = contextCap;
+  options.onnxInlineLimit = onnxInlineLimit;
   std::string error;
   if (failed(tfc::checkTargetOptions(options.target, error)) ||
       failed(tfc::checkOutputPaths(options, error))) {
@@ -188,12 +195,15 @@ static int runCompile(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
-  // A directory is an HF checkpoint.
-  if (llvm::sys::fs::is_directory(options.inputPath)) {
+  // A directory is an HF checkpoint; a .onnx file an ONNX model.
+  bool isOnnx = llvm::sys::path::extension(options.inputPath) == ".onnx";
+  if (isOnnx || llvm::sys::fs::is_directory(options.inputPath)) {
     ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
       llvm::errs() << "tfc: error: " << diag.str() << "\n";
       return success();
     });
+    if (isOnnx)
+      return failed(tfc::compileOnnxModel(&context, options)) ? 1 : 0;
     return failed(tfc::compileHFModel(&context, options)) ? 1 : 0;
   }
 

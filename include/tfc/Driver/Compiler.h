@@ -35,6 +35,9 @@ struct CompileOptions {
   WeightsMode weights = WeightsMode::Embed;
   /// Caps the KV-cache length of imported models (0: the model's context).
   int64_t contextCap = 0;
+  /// ONNX import: float initializers with more elements than this become
+  /// tfm.weight ops, smaller ones dense constants (-1: inline all).
+  int64_t onnxInlineLimit = 64;
   /// --mlir-timing: the phases, and the passes within them, are timed under
   /// this scope (null: no timing).
   TimingScope *timing = nullptr;
@@ -69,6 +72,10 @@ LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
 
 /// Imports the HF model directory `options.inputPath` and compiles it.
 LogicalResult compileHFModel(MLIRContext *ctx, const CompileOptions &options);
+
+/// Imports the ONNX model `options.inputPath` and compiles it. Graphs with
+/// weights (large initializers) stop before the executable for now.
+LogicalResult compileOnnxModel(MLIRContext *ctx, const CompileOptions &options);
 
 } // namespace mlir::tfc
 

@@ -4,8 +4,8 @@
 #include "tfc/Dialect/Tfm/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
-#include "llvm/ADT/StringSet.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::tfm {
 #define GEN_PASS_DEF_TFMPACKLINEARWEIGHTS

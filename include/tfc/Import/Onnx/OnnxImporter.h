@@ -1,0 +1,42 @@
+//===- OnnxImporter.h - ONNX models to tfm ----------------------*- C++ -*-===//
+//
+// Reads an ONNX ModelProto (opsets 13-17, external-data tensors resolved
+// relative to the model file) and emits a module with one function,
+// @forward, that mirrors the graph op by op: tfm ops where tfm has one
+// (add, linear, softmax, layer_norm, reshape, ...), linalg/tensor/arith/math
+// otherwise. Node names become NameLocs.
+//
+// Large initializers become `tfm.weight` ops naming the ONNX tensor; small
+// ones (and every integer initializer, which is shape data) are inlined as
+// dense constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_IMPORT_ONNX_ONNXIMPORTER_H
+#define TFC_IMPORT_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+
+namespace mlir::tfc {
+
+struct OnnxImportOptions {
+  /// Float initializers with more elements than this become tfm.weight ops;
+  /// smaller ones are inlined as dense constants.
+  int64_t inlineLimit = 64;
+};
+
+/// Loads `path` and imports its graph. On failure, reports one error
+/// through the context's diagnostic handler (the file or node it concerns,
+/// and for unsupported ops all of them at once) and returns null.
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *ctx, StringRef path,
+                                      const OnnxImportOptions &options = {});
+
+/// Name of the function the importer emits.
+inline constexpr llvm::StringLiteral kOnnxEntryName = "forward";
+
+} // namespace mlir::tfc
+
+#endif // TFC_IMPORT_ONNX_ONNXIMPORTER_H

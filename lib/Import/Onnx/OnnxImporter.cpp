@@ -1,0 +1,1958 @@
+//===- OnnxImporter.cpp - ONNX models to tfm ------------------------------===//
+
+#include "tfc/Import/Onnx/OnnxImporter.h"
+
+#include "tfc/Dialect/Tfm/IR/TfmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// The ops the importer handles. Anything else is reported up front.
+const llvm::StringSet<> &supportedOps() {
+  static const llvm::StringSet<> ops = {"Add",
+                                        "Sub",
+                                        "Mul",
+                                        "Div",
+                                        "Pow",
+                                        "Sqrt",
+                                        "Reciprocal",
+                                        "Neg",
+                                        "Exp",
+                                        "Tanh",
+                                        "Erf",
+                                        "Sigmoid",
+                                        "Relu",
+                                        "Cos",
+                                        "Sin",
+                                        "Abs",
+                                        "Log",
+                                        "MatMul",
+                                        "Gemm",
+                                        "Softmax",
+                                        "LayerNormalization",
+                                        "ReduceMean",
+                                        "Reshape",
+                                        "Transpose",
+                                        "Unsqueeze",
+                                        "Squeeze",
+                                        "Concat",
+                                        "Gather",
+                                        "Cast",
+                                        "Shape",
+                                        "Constant",
+                                        "Identity",
+                                        "Split",
+                                        "Where",
+                                        "Equal",
+                                        "Less",
+                                        "Greater",
+                                        "Not",
+                                        "Range",
+                                        "ReduceSum",
+                                        "ReduceMax",
+                                        "Flatten",
+                                        "Expand",
+                                        "ConstantOfShape",
+                                        "Slice",
+                                        "Trilu"};
+  return ops;
+}
+
+/// An error that aborts the import; reported once by the caller.
+struct ImportError {
+  Location loc;
+  std::string message;
+};
+
+std::string join(ArrayRef<int64_t> v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") +
+         (v[i] == kDyn ? std::string("?") : std::to_string(v[i]));
+  return s + "]";
+}
+
+std::optional<Type> elementType(Builder &b, int32_t onnxType) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::FLOAT16:
+    return b.getF16Type();
+  case onnx::TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case onnx::TensorProto::INT8:
+    return b.getIntegerType(8);
+  case onnx::TensorProto::INT32:
+    return b.getI32Type();
+  case onnx::TensorProto::INT64:
+    return b.getI64Type();
+  case onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return std::nullopt;
+  }
+}
+
+std::string typeName(int32_t onnxType) {
+  if (onnx::TensorProto_DataType_IsValid(onnxType))
+    return onnx::TensorProto_DataType_Name(
+        static_cast<onnx::TensorProto_DataType>(onnxType));
+  return "type " + std::to_string(onnxType);
+}
+
+/// An imported ONNX value: its SSA value and, when known at compile time,
+/// its integer contents (shape arithmetic) or float contents (small
+/// constants). Entries of `ints` may be kDyn: "a dynamic dimension's size".
+struct Entry {
+  Value value;
+  std::optional<std::vector<int64_t>> ints;
+  std::optional<std::vector<double>> floats;
+};
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, StringRef path, const OnnxImportOptions &options)
+      : ctx(ctx), b(ctx), path(path.str()), options(options) {
+    dir = llvm::sys::path::parent_path(path).str();
+    if (dir.empty())
+      dir = ".";
+  }
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // Loading.
+  void load();
+  void checkOpsets();
+  void checkSupported();
+  std::string tensorBytes(const onnx::TensorProto &t, Location loc);
+  DenseElementsAttr denseAttr(const onnx::TensorProto &t, Location loc);
+  int64_t externalInt(const onnx::TensorProto &t, StringRef text,
+                      StringRef key) {
+    int64_t v;
+    if (text.getAsInteger(10, v) || v < 0)
+      fail(NameLoc::get(b.getStringAttr(t.name())),
+           path + ": initializer '" + t.name() + "': invalid external data " +
+               key + " '" + text + "'");
+    return v;
+  }
+
+  // Emission.
+  void importInitializer(const onnx::TensorProto &t);
+  void importNode(const onnx::NodeProto &node, size_t index);
+  Location nodeLoc(const onnx::NodeProto &node, size_t index) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    return NameLoc::get(b.getStringAttr(name));
+  }
+  [[noreturn]] void fail(Location loc, const Twine &msg) {
+    throw ImportError{loc, msg.str()};
+  }
+
+  // Node helpers.
+  const Entry &input(unsigned i);
+  Value in(unsigned i) { return input(i).value; }
+  bool hasInput(unsigned i) {
+    return (int)i < node->input_size() && !node->input(i).empty();
+  }
+  void setOutput(unsigned i, Value v,
+                 std::optional<std::vector<int64_t>> ints = std::nullopt);
+  const onnx::AttributeProto *attr(StringRef name);
+  int64_t attrInt(StringRef name, int64_t def);
+  float attrFloat(StringRef name, float def);
+  std::optional<std::vector<int64_t>> attrInts(StringRef name);
+  std::vector<int64_t> constInts(unsigned i, StringRef what);
+  int64_t normAxis(int64_t axis, int64_t rank);
+  [[noreturn]] void nodeFail(const Twine &msg) {
+    fail(loc,
+         path + ": node '" + nodeName + "' (" + node->op_type() + "): " + msg);
+  }
+
+  RankedTensorType ttype(Value v) {
+    return cast<RankedTensorType>(v.getType());
+  }
+  Value i64Constant(ArrayRef<int64_t> values, ArrayRef<int64_t> shape);
+  Value emptyLike(ArrayRef<int64_t> shape, Type elt,
+                  ArrayRef<Value> shapeSources);
+  SmallVector<int64_t> broadcastShape(ArrayRef<Value> operands);
+  /// Elementwise linalg.generic with numpy broadcasting over `operands`.
+  Value
+  elementwise(ArrayRef<Value> operands, Type resultElt,
+              function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+  Value scalarLike(Type elt, double v, OpBuilder &ob, Location l);
+  Value reshape(Value v, ArrayRef<int64_t> shape);
+  Value matmul(Value a, Value bv);
+
+  void binary(StringRef op);
+  void unary(StringRef op);
+  void pow();
+  void gemm();
+  void layerNorm();
+  void reduce(StringRef op);
+  void flatten();
+  void expand();
+  void constantOfShape();
+  void slice();
+  void trilu();
+  void reshapeOp();
+  void unsqueezeOp();
+  void squeezeOp();
+  void concat();
+  void gather();
+  void castOp();
+  void shapeOp();
+  void constantOp();
+  void split();
+  void where();
+  void compare(StringRef op);
+  void notOp();
+  void range();
+
+  MLIRContext *ctx;
+  OpBuilder b;
+  std::string path, dir;
+  OnnxImportOptions options;
+  onnx::ModelProto model;
+  std::map<std::string, Entry> values;
+  const onnx::NodeProto *node = nullptr;
+  std::string nodeName;
+  Location loc = UnknownLoc::get(ctx);
+};
+
+//===----------------------------------------------------------------------===//
+// Loading and validation
+//===----------------------------------------------------------------------===//
+
+void Importer::load() {
+  Location fileLoc = UnknownLoc::get(ctx);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    fail(fileLoc, path + ": " + buffer.getError().message());
+  StringRef data = (*buffer)->getBuffer();
+  if (data.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+    fail(fileLoc, path + ": larger than 2 GB, the protobuf limit; save the "
+                         "weights as external data (onnx.save_model(..., "
+                         "save_as_external_data=True))");
+  if (!model.ParseFromArray(data.data(), static_cast<int>(data.size())) ||
+      !model.has_graph())
+    fail(fileLoc, path + ": not a valid ONNX model (the protobuf does not "
+                         "parse as a ModelProto with a graph)");
+}
+
+void Importer::checkOpsets() {
+  bool found = false;
+  for (const auto &op : model.opset_import()) {
+    if (!op.domain().empty() && op.domain() != "ai.onnx")
+      continue; // nodes from other domains are reported as unsupported
+    found = true;
+    if (op.version() < 13 || op.version() > 17)
+      fail(UnknownLoc::get(ctx),
+           path + ": ONNX opset " + std::to_string(op.version()) +
+               " is not supported (tfc imports opsets 13 to 17)");
+  }
+  if (!found)
+    fail(UnknownLoc::get(ctx),
+         path + ": the model imports no ai.onnx opset (tfc imports opsets "
+                "13 to 17)");
+}
+
+void Importer::checkSupported() {
+  // op type -> node names, in graph order of first appearance.
+  std::vector<std::pair<std::string, std::vector<std::string>>> bad;
+  size_t index = 0, count = 0;
+  for (const auto &n : model.graph().node()) {
+    std::string type = n.op_type();
+    bool ok = (n.domain().empty() || n.domain() == "ai.onnx") &&
+              supportedOps().contains(type);
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+      type = n.domain() + "." + type;
+    if (!ok) {
+      auto it = std::find_if(bad.begin(), bad.end(),
+                             [&](auto &p) { return p.first == type; });
+      if (it == bad.end()) {
+        bad.push_back({type, {}});
+        it = std::prev(bad.end());
+      }
+      it->second.push_back(n.name().empty()
+                               ? n.op_type() + "_" + std::to_string(index)
+                               : n.name());
+      ++count;
+    }
+    ++index;
+  }
+  if (bad.empty())
+    return;
+  std::string msg = path + ": " + std::to_string(count) + " node" +
+                    (count == 1 ? "" : "s") + " with unsupported ONNX ops: ";
+  for (size_t i = 0; i < bad.size(); ++i) {
+    auto &[type, names] = bad[i];
+    msg += (i ? "; " : "") + type + " x" + std::to_string(names.size()) + " (";
+    for (size_t j = 0; j < names.size() && j < 3; ++j)
+      msg += (j ? ", " : "") + names[j];
+    if (names.size() > 3)
+      msg += ", ...";
+    msg += ")";
+  }
+  fail(UnknownLoc::get(ctx), msg);
+}
+
+/// The raw little-endian bytes of `t`, from raw_data, the typed fields or
+/// the external data file.
+std::string Importer::tensorBytes(const onnx::TensorProto &t, Location loc) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = externalInt(t, kv.value(), "offset");
+      else if (kv.key() == "length")
+        length = externalInt(t, kv.value(), "length");
+    }
+    llvm::SmallString<256> file(dir);
+    llvm::sys::path::append(file, location);
+    std::string where = "initializer '" + t.name() + "': external data file '" +
+                        file.str().str() + "'";
+    if (location.empty())
+      fail(loc, path + ": initializer '" + t.name() +
+                    "' is stored externally but names no file");
+    uint64_t size = 0;
+    if (llvm::sys::fs::file_size(file, size))
+      fail(loc, path + ": " + where + " does not exist");
+    if (length < 0)
+      length = static_cast<int64_t>(size) - offset;
+    if (offset < 0 || offset + length > static_cast<int64_t>(size))
+      fail(loc, path + ": " + where + " is too small (" + std::to_string(size) +
+                    " bytes; the tensor needs bytes " + std::to_string(offset) +
+                    " to " + std::to_string(offset + length) + ")");
+    std::string bytes(length, '\0');
+    std::ifstream f(file.str().str(), std::ios::binary);
+    f.seekg(offset);
+    f.read(bytes.data(), length);
+    if (!f)
+      fail(loc, path + ": " + where + " cannot be read");
+    return bytes;
+  }
+  if (t.has_raw_data())
+    return t.raw_data();
+  std::string bytes;
+  auto append = [&](const void *p, size_t size) {
+    bytes.append(static_cast<const char *>(p), size);
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    for (float v : t.float_data())
+      append(&v, 4);
+    break;
+  case onnx::TensorProto::INT64:
+    for (int64_t v : t.int64_data())
+      append(&v, 8);
+    break;
+  case onnx::TensorProto::INT32:
+    for (int32_t v : t.int32_data())
+      append(&v, 4);
+    break;
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::BOOL:
+    for (int32_t v : t.int32_data()) {
+      int8_t c = static_cast<int8_t>(v);
+      append(&c, 1);
+    }
+    break;
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16:
+    for (int32_t v : t.int32_data()) {
+      uint16_t h = static_cast<uint16_t>(v);
+      append(&h, 2);
+    }
+    break;
+  default:
+    fail(loc, path + ": initializer '" + t.name() + "' has unsupported type " +
+                  typeName(t.data_type()));
+  }
+  return bytes;
+}
+
+DenseElementsAttr Importer::denseAttr(const onnx::TensorProto &t,
+                                      Location loc) {
+  auto elt = elementType(b, t.data_type());
+  if (!elt)
+    fail(loc, path + ": tensor '" + t.name() + "' has unsupported type " +
+                  typeName(t.data_type()));
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  auto type = RankedTensorType::get(shape, *elt);
+  std::string bytes = tensorBytes(t, loc);
+  int64_t n = type.getNumElements();
+  size_t eltBytes = elt->isInteger(1) ? 1 : elt->getIntOrFloatBitWidth() / 8;
+  if (bytes.size() != n * eltBytes)
+    fail(loc, path + ": tensor '" + t.name() + "' holds " +
+                  std::to_string(bytes.size()) + " bytes, its shape " +
+                  join(shape) + " needs " + std::to_string(n * eltBytes));
+  if (elt->isInteger(1)) {
+    SmallVector<bool> bits;
+    for (char c : bytes)
+      bits.push_back(c != 0);
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(bytes.data(), bytes.size()));
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+const Entry &Importer::input(unsigned i) {
+  if (!hasInput(i))
+    nodeFail("missing input " + Twine(i));
+  auto it = values.find(node->input(i));
+  if (it == values.end())
+    nodeFail("input '" + node->input(i) + "' is not defined before the node");
+  return it->second;
+}
+
+void Importer::setOutput(unsigned i, Value v,
+                         std::optional<std::vector<int64_t>> ints) {
+  if ((int)i >= node->output_size() || node->output(i).empty())
+    return;
+  Entry e;
+  e.value = v;
+  e.ints = std::move(ints);
+  values[node->output(i)] = std::move(e);
+}
+
+const onnx::AttributeProto *Importer::attr(StringRef name) {
+  for (const auto &a : node->attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t Importer::attrInt(StringRef name, int64_t def) {
+  const auto *a = attr(name);
+  return a ? a->i() : def;
+}
+
+float Importer::attrFloat(StringRef name, float def) {
+  const auto *a = attr(name);
+  return a ? a->f() : def;
+}
+
+std::optional<std::vector<int64_t>> Importer::attrInts(StringRef name) {
+  const auto *a = attr(name);
+  if (!a)
+    return std::nullopt;
+  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+/// The compile-time integer contents of input `i`.
+std::vector<int64_t> Importer::constInts(unsigned i, StringRef what) {
+  const Entry &e = input(i);
+  if (!e.ints)
+    nodeFail(what + " '" + node->input(i) +
+             "' is computed at run time; tfc needs it at compile time");
+  return *e.ints;
+}
+
+int64_t Importer::normAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    nodeFail("axis " + Twine(axis) + " is out of range for rank " +
+             Twine(rank));
+  return axis < 0 ? axis + rank : axis;
+}
+
+Value Importer::i64Constant(ArrayRef<int64_t> v, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, v));
+}
+
+/// tensor.empty of `shape`; each dynamic size is read from the first of
+/// `shapeSources` (right-aligned, numpy style) that has it dynamic.
+Value Importer::emptyLike(ArrayRef<int64_t> shape, Type elt,
+                          ArrayRef<Value> shapeSources) {
+  SmallVector<Value> dyn;
+  int64_t rank = shape.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (shape[d] != kDyn)
+      continue;
+    Value size;
+    for (Value s : shapeSources) {
+      auto t = ttype(s);
+      int64_t sd = d - (rank - t.getRank());
+      if (sd >= 0 && t.isDynamicDim(sd)) {
+        size = tensor::DimOp::create(b, loc, s, sd);
+        break;
+      }
+    }
+    if (!size)
+      nodeFail("cannot determine dynamic dimension " + Twine(d));
+    dyn.push_back(size);
+  }
+  return tensor::EmptyOp::create(b, loc, shape, elt, dyn);
+}
+
+SmallVector<int64_t> Importer::broadcastShape(ArrayRef<Value> operands) {
+  int64_t rank = 0;
+  for (Value v : operands)
+    rank = std::max<int64_t>(rank, ttype(v).getRank());
+  SmallVector<int64_t> shape(rank, 1);
+  for (Value v : operands) {
+    auto s = ttype(v).getShape();
+    for (int64_t i = 0; i < (int64_t)s.size(); ++i) {
+      int64_t &r = shape[rank - s.size() + i];
+      int64_t d = s[i];
+      if (d == 1)
+        continue;
+      if (r == 1 || r == d)
+        r = d;
+      else if (d == kDyn || r == kDyn)
+        r = d == kDyn ? r : d; // a dynamic dim meets a static one
+      else
+        nodeFail("shapes do not broadcast: " +
+                 join(ttype(operands[0]).getShape()) + " and " + join(s));
+    }
+  }
+  return shape;
+}
+
+Value Importer::elementwise(
+    ArrayRef<Value> operands, Type resultElt,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<int64_t> shape = broadcastShape(operands);
+  int64_t rank = shape.size();
+  SmallVector<AffineMap> maps;
+  for (Value v : operands) {
+    auto s = ttype(v).getShape();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < (int64_t)s.size(); ++i) {
+      int64_t d = rank - s.size() + i;
+      exprs.push_back(s[i] == 1 && shape[d] != 1 ? getAffineConstantExpr(0, ctx)
+                                                 : getAffineDimExpr(d, ctx));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = emptyLike(shape, resultElt, operands);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto op = linalg::GenericOp::create(
+      b, loc, init.getType(), operands, ValueRange{init}, maps, iters,
+      [&](OpBuilder &ob, Location l, ValueRange args) {
+        Value r = body(ob, l, args.drop_back());
+        linalg::YieldOp::create(ob, l, r);
+      });
+  return op.getResult(0);
+}
+
+Value Importer::scalarLike(Type elt, double v, OpBuilder &ob, Location l) {
+  if (isa<FloatType>(elt))
+    return arith::ConstantOp::create(ob, l, ob.getFloatAttr(elt, v));
+  return arith::ConstantOp::create(ob, l, ob.getIntegerAttr(elt, (int64_t)v));
+}
+
+/// tfm.reshape to `shape` (at most one dynamic dimension).
+Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
+  auto t = ttype(v);
+  if (t.getShape() == shape)
+    return v;
+  if (llvm::count(shape, kDyn) > 1)
+    nodeFail("reshape of " + join(t.getShape()) + " to " + join(shape) +
+             " has more than one dynamic dimension");
+  return tfm::ReshapeOp::create(
+      b, loc, RankedTensorType::get(shape, t.getElementType()), v);
+}
+
+/// numpy matmul. A 2-D right operand becomes tfm.linear (in_out layout);
+/// otherwise a linalg.generic contraction with broadcast batch dimensions.
+Value Importer::matmul(Value a, Value w) {
+  auto at = ttype(a), wt = ttype(w);
+  Type elt = at.getElementType();
+  if (!isa<FloatType>(elt) || elt != wt.getElementType())
+    nodeFail("MatMul needs two float operands of the same type");
+  if (at.getRank() < 1 || wt.getRank() < 1)
+    nodeFail("MatMul operands must have rank >= 1");
+  // 1-D operands: promote, multiply, drop the added dimension.
+  if (at.getRank() == 1) {
+    Value r = matmul(reshape(a, {1, at.getDimSize(0)}), w);
+    auto s = ttype(r).getShape();
+    SmallVector<int64_t> shape(s.begin(), s.end());
+    shape.erase(shape.end() - 2);
+    return reshape(r, shape);
+  }
+  if (wt.getRank() == 1) {
+    Value r = matmul(a, reshape(w, {wt.getDimSize(0), 1}));
+    auto s = ttype(r).getShape();
+    return reshape(r, s.drop_back());
+  }
+  int64_t k = at.getShape().back();
+  int64_t kw = wt.getShape()[wt.getRank() - 2];
+  if (k != kDyn && kw != kDyn && k != kw)
+    nodeFail("MatMul inner dimensions differ: " + join(at.getShape()) + " x " +
+             join(wt.getShape()));
+  if (wt.getRank() == 2 && wt.hasStaticShape()) {
+    SmallVector<int64_t> shape(at.getShape().drop_back());
+    shape.push_back(wt.getDimSize(1));
+    return tfm::LinearOp::create(
+        b, loc, RankedTensorType::get(shape, elt), a, w, Value(),
+        tfm::WeightLayoutAttr::get(ctx, tfm::WeightLayout::InOut));
+  }
+  // Batched: dims (batch..., m, n, k).
+  int64_t batchRank = std::max(at.getRank(), wt.getRank()) - 2;
+  int64_t rank = batchRank + 3;
+  SmallVector<int64_t> shape(batchRank, 1);
+  auto batchOf = [&](RankedTensorType t, SmallVectorImpl<AffineExpr> &exprs) {
+    int64_t br = t.getRank() - 2;
+    for (int64_t i = 0; i < br; ++i) {
+      int64_t d = batchRank - br + i;
+      int64_t s = t.getDimSize(i);
+      if (s != 1) {
+        if (shape[d] != 1 && s != shape[d] && s != kDyn && shape[d] != kDyn)
+          nodeFail("MatMul batch dimensions do not broadcast: " +
+                   join(at.getShape()) + " x " + join(wt.getShape()));
+        if (shape[d] == 1 || shape[d] == kDyn)
+          shape[d] = s;
+      }
+    }
+  };
+  SmallVector<AffineExpr> dummy;
+  batchOf(at, dummy);
+  batchOf(wt, dummy);
+  auto mapOf = [&](RankedTensorType t, AffineExpr r0, AffineExpr r1) {
+    SmallVector<AffineExpr> exprs;
+    int64_t br = t.getRank() - 2;
+    for (int64_t i = 0; i < br; ++i) {
+      int64_t d = batchRank - br + i;
+      exprs.push_back(t.getDimSize(i) == 1 && shape[d] != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(d, ctx));
+    }
+    exprs.push_back(r0);
+    exprs.push_back(r1);
+    return AffineMap::get(rank, 0, exprs, ctx);
+  };
+  AffineExpr m = getAffineDimExpr(batchRank, ctx),
+             n = getAffineDimExpr(batchRank + 1, ctx),
+             kk = getAffineDimExpr(batchRank + 2, ctx);
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < batchRank + 2; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineMap> maps = {mapOf(at, m, kk), mapOf(wt, kk, n),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  shape.push_back(at.getDimSize(at.getRank() - 2));
+  shape.push_back(wt.getDimSize(wt.getRank() - 1));
+  // Dynamic sizes: batch dims from either operand, m from a, n from w.
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < (int64_t)shape.size(); ++d) {
+    if (shape[d] != kDyn)
+      continue;
+    Value size;
+    if (d == batchRank)
+      size = tensor::DimOp::create(b, loc, a, at.getRank() - 2);
+    else if (d == batchRank + 1)
+      size = tensor::DimOp::create(b, loc, w, wt.getRank() - 1);
+    else
+      for (auto [v, t] : {std::pair(a, at), std::pair(w, wt)}) {
+        int64_t sd = d - (batchRank - (t.getRank() - 2));
+        if (sd >= 0 && t.isDynamicDim(sd)) {
+          size = tensor::DimOp::create(b, loc, v, sd);
+          break;
+        }
+      }
+    dyn.push_back(size);
+  }
+  Value init = tensor::EmptyOp::create(b, loc, shape, elt, dyn);
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(elt, 0.0));
+  init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{a, w}, ValueRange{init}, maps,
+             iters,
+             [&](OpBuilder &ob, Location l, ValueRange args) {
+               Value p = arith::MulFOp::create(ob, l, args[0], args[1]);
+               Value s = arith::AddFOp::create(ob, l, args[2], p);
+               linalg::YieldOp::create(ob, l, s);
+             })
+      .getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+void Importer::binary(StringRef op) {
+  Value l = in(0), r = in(1);
+  if (ttype(l).getElementType() != ttype(r).getElementType())
+    nodeFail("operand element types differ");
+  auto type =
+      RankedTensorType::get(broadcastShape({l, r}), ttype(l).getElementType());
+  Value v;
+  if (op == "Add")
+    v = tfm::AddOp::create(b, loc, type, l, r);
+  else if (op == "Sub")
+    v = tfm::SubOp::create(b, loc, type, l, r);
+  else if (op == "Mul")
+    v = tfm::MulOp::create(b, loc, type, l, r);
+  else
+    v = tfm::DivOp::create(b, loc, type, l, r);
+  // Fold integer shape arithmetic on known, static values.
+  std::optional<std::vector<int64_t>> ints;
+  const Entry &le = input(0), &re = input(1);
+  if (le.ints && re.ints && ttype(l).getRank() <= 1 &&
+      ttype(r).getRank() <= 1) {
+    const auto &x = *le.ints, &y = *re.ints;
+    size_t n = std::max(x.size(), y.size());
+    if ((x.size() == n || x.size() == 1) && (y.size() == n || y.size() == 1)) {
+      std::vector<int64_t> out;
+      bool ok = true;
+      for (size_t i = 0; i < n && ok; ++i) {
+        int64_t p = x[x.size() == 1 ? 0 : i], q = y[y.size() == 1 ? 0 : i];
+        if (p == kDyn || q == kDyn || (op == "Div" && q == 0)) {
+          ok = false;
+          break;
+        }
+        out.push_back(op == "Add"   ? p + q
+                      : op == "Sub" ? p - q
+                      : op == "Mul" ? p * q
+                                    : p / q);
+      }
+      if (ok)
+        ints = out;
+    }
+  }
+  setOutput(0, v, ints);
+}
+
+void Importer::unary(StringRef op) {
+  Value x = in(0);
+  Type elt = ttype(x).getElementType();
+  bool isFloat = isa<FloatType>(elt);
+  if (!isFloat && op != "Neg" && op != "Relu" && op != "Abs")
+    nodeFail("expects a float tensor");
+  Value v = elementwise(
+      {x}, elt, [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
+        Value x = a[0];
+        if (op == "Sqrt")
+          return math::SqrtOp::create(ob, l, x);
+        if (op == "Exp")
+          return math::ExpOp::create(ob, l, x);
+        if (op == "Tanh")
+          return math::TanhOp::create(ob, l, x);
+        if (op == "Cos")
+          return math::CosOp::create(ob, l, x);
+        if (op == "Sin")
+          return math::SinOp::create(ob, l, x);
+        if (op == "Log")
+          return math::LogOp::create(ob, l, x);
+        if (op == "Abs")
+          return isFloat ? (Value)math::AbsFOp::create(ob, l, x)
+                         : (Value)math::AbsIOp::create(ob, l, x);
+        if (op == "Erf")
+          return math::ErfOp::create(ob, l, x);
+        if (op == "Reciprocal")
+          return arith::DivFOp::create(ob, l, scalarLike(elt, 1.0, ob, l), x);
+        if (op == "Neg")
+          return isFloat ? (Value)arith::NegFOp::create(ob, l, x)
+                         : (Value)arith::SubIOp::create(
+                               ob, l, scalarLike(elt, 0, ob, l), x);
+        if (op == "Relu")
+          return isFloat ? (Value)arith::MaximumFOp::create(
+                               ob, l, x, scalarLike(elt, 0, ob, l))
+                         : (Value)arith::MaxSIOp::create(
+                               ob, l, x, scalarLike(elt, 0, ob, l));
+        // Sigmoid: 1 / (1 + exp(-x)).
+        Value one = scalarLike(elt, 1.0, ob, l);
+        Value e = math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, x));
+        return arith::DivFOp::create(ob, l, one,
+                                     arith::AddFOp::create(ob, l, one, e));
+      });
+  setOutput(0, v);
+}
+
+void Importer::pow() {
+  Value x = in(0), y = in(1);
+  Type elt = ttype(x).getElementType();
+  if (!isa<FloatType>(elt))
+    nodeFail("expects a float base");
+  const Entry &ye = input(1);
+  // A constant small integer exponent becomes multiplications (x^3 of a
+  // negative x is defined, unlike powf's).
+  if (ye.floats && ye.floats->size() == 1) {
+    double p = (*ye.floats)[0];
+    if (p == std::floor(p) && p >= 1 && p <= 4) {
+      setOutput(0, elementwise({x}, elt,
+                               [&](OpBuilder &ob, Location l, ValueRange a) {
+                                 Value r = a[0];
+                                 for (int i = 1; i < (int)p; ++i)
+                                   r = arith::MulFOp::create(ob, l, r, a[0]);
+                                 return r;
+                               }));
+      return;
+    }
+    if (p == 0.5) {
+      setOutput(0, elementwise({x}, elt,
+                               [&](OpBuilder &ob, Location l, ValueRange a) {
+                                 return math::SqrtOp::create(ob, l, a[0]);
+                               }));
+      return;
+    }
+  }
+  Type yelt = ttype(y).getElementType();
+  setOutput(0,
+            elementwise({x, y}, elt,
+                        [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
+                          Value e = a[1];
+                          if (yelt != elt) {
+                            if (!isa<FloatType>(yelt))
+                              e = arith::SIToFPOp::create(ob, l, elt, e);
+                            else if (yelt.getIntOrFloatBitWidth() <
+                                     elt.getIntOrFloatBitWidth())
+                              e = arith::ExtFOp::create(ob, l, elt, e);
+                            else
+                              e = arith::TruncFOp::create(ob, l, elt, e);
+                          }
+                          return math::PowFOp::create(ob, l, a[0], e);
+                        }));
+}
+
+void Importer::gemm() {
+  Value a = in(0), w = in(1);
+  float alpha = attrFloat("alpha", 1.0f), beta = attrFloat("beta", 1.0f);
+  bool transA = attrInt("transA", 0), transB = attrInt("transB", 0);
+  auto at = ttype(a), wt = ttype(w);
+  if (at.getRank() != 2 || wt.getRank() != 2 || !wt.hasStaticShape())
+    nodeFail("Gemm needs a 2-D A and a static 2-D B, got " +
+             join(at.getShape()) + " and " + join(wt.getShape()));
+  if (transA)
+    a = tfm::TransposeOp::create(
+        b, loc,
+        RankedTensorType::get({at.getDimSize(1), at.getDimSize(0)},
+                              at.getElementType()),
+        a, b.getDenseI64ArrayAttr({1, 0}));
+  int64_t n = transB ? wt.getDimSize(0) : wt.getDimSize(1);
+  Value bias;
+  if (hasInput(2) && beta == 1.0f) {
+    auto ct = ttype(in(2));
+    if (ct.getRank() == 1 && ct.getDimSize(0) == n)
+      bias = in(2);
+  }
+  auto rt =
+      RankedTensorType::get({ttype(a).getDimSize(0), n}, at.getElementType());
+  Value y = tfm::LinearOp::create(
+      b, loc, rt, a, w, bias,
+      tfm::WeightLayoutAttr::get(ctx, transB ? tfm::WeightLayout::OutIn
+                                             : tfm::WeightLayout::InOut));
+  Type elt = at.getElementType();
+  auto scalar = [&](float v) {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, elt),
+                               b.getFloatAttr(elt, v)));
+  };
+  if (alpha != 1.0f)
+    y = tfm::MulOp::create(b, loc, rt, y, scalar(alpha));
+  if (hasInput(2) && !bias) {
+    Value c = in(2);
+    if (beta != 1.0f)
+      c = tfm::MulOp::create(b, loc, ttype(c), c, scalar(beta));
+    y = tfm::AddOp::create(
+        b, loc, RankedTensorType::get(broadcastShape({y, c}), elt), y, c);
+  }
+  setOutput(0, y);
+}
+
+void Importer::layerNorm() {
+  Value x = in(0), scale = in(1);
+  auto xt = ttype(x);
+  int64_t rank = xt.getRank();
+  int64_t axis = normAxis(attrInt("axis", -1), rank);
+  for (int i = 1; i < node->output_size(); ++i)
+    if (!node->output(i).empty())
+      nodeFail("the Mean and InvStdDev outputs are not supported");
+  // Normalization over dims [axis, rank): flatten them into one.
+  int64_t d = 1, outer = 1;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t s = xt.getDimSize(i);
+    if (i >= axis) {
+      if (s == kDyn)
+        nodeFail("the normalized dimensions must be static");
+      d *= s;
+    } else {
+      outer = (outer == kDyn || s == kDyn) ? kDyn : outer * s;
+    }
+  }
+  for (unsigned i = 1; i < 3; ++i)
+    if (hasInput(i) && ttype(in(i)).getNumElements() != d)
+      nodeFail((i == 1 ? "scale " : "bias ") + join(ttype(in(i)).getShape()) +
+               " does not match the normalized size " + Twine(d));
+  auto flat = [&](Value v) { return reshape(v, {d}); };
+  scale = flat(scale);
+  Value bias = hasInput(2) ? flat(in(2)) : Value();
+  Value input = x;
+  if (axis != rank - 1)
+    input = reshape(x, {outer, d});
+  float eps = attrFloat("epsilon", 1e-5f);
+  Value y = tfm::LayerNormOp::create(b, loc, ttype(input), input, scale, bias,
+                                     b.getF32FloatAttr(eps));
+  setOutput(0, axis != rank - 1 ? reshape(y, xt.getShape()) : y);
+}
+
+void Importer::reduce(StringRef op) {
+  Value x = in(0);
+  auto xt = ttype(x);
+  Type elt = xt.getElementType();
+  if (!isa<FloatType>(elt))
+    nodeFail("expects a float tensor");
+  int64_t rank = xt.getRank();
+  std::optional<std::vector<int64_t>> axes = attrInts("axes");
+  if (hasInput(1))
+    axes = constInts(1, "axes");
+  std::vector<bool> reduced(rank, false);
+  if (!axes || axes->empty()) {
+    if (attrInt("noop_with_empty_axes", 0)) {
+      setOutput(0, x);
+      return;
+    }
+    reduced.assign(rank, true);
+  } else {
+    for (int64_t a : *axes)
+      reduced[normAxis(a, rank)] = true;
+  }
+  bool keep = attrInt("keepdims", 1);
+  bool isMax = op == "ReduceMax", isMean = op == "ReduceMean";
+  int64_t count = 1;
+  SmallVector<int64_t> outShape, keptShape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<Value> dyn;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t s = xt.getDimSize(d);
+    if (reduced[d]) {
+      if (s == kDyn && isMean)
+        nodeFail("cannot average over a dynamic dimension");
+      count *= s;
+      keptShape.push_back(1);
+      iters.push_back(utils::IteratorType::reduction);
+      continue;
+    }
+    iters.push_back(utils::IteratorType::parallel);
+    outShape.push_back(s);
+    keptShape.push_back(s);
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+    if (s == kDyn)
+      dyn.push_back(tensor::DimOp::create(b, loc, x, d));
+  }
+  Value init = tensor::EmptyOp::create(b, loc, outShape, elt, dyn);
+  auto ft = cast<FloatType>(elt);
+  TypedAttr initValue =
+      isMax ? b.getFloatAttr(elt, APFloat::getInf(ft.getFloatSemantics(),
+                                                  /*Negative=*/true))
+            : b.getFloatAttr(elt, 0.0);
+  Value start = arith::ConstantOp::create(b, loc, initValue);
+  init = linalg::FillOp::create(b, loc, start, init).getResult(0);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  Value r =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{x}, ValueRange{init}, maps, iters,
+          [&](OpBuilder &ob, Location l, ValueRange args) {
+            Value s =
+                isMax
+                    ? (Value)arith::MaximumFOp::create(ob, l, args[1], args[0])
+                    : (Value)arith::AddFOp::create(ob, l, args[1], args[0]);
+            linalg::YieldOp::create(ob, l, s);
+          })
+          .getResult(0);
+  if (isMean)
+    r = elementwise({r}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
+      return arith::DivFOp::create(ob, l, a[0],
+                                   scalarLike(elt, (double)count, ob, l));
+    });
+  setOutput(0, keep ? reshape(r, keptShape) : r);
+}
+
+void Importer::flatten() {
+  Value x = in(0);
+  auto t = ttype(x);
+  int64_t axis = attrInt("axis", 1);
+  if (axis < 0)
+    axis += t.getRank();
+  if (axis < 0 || axis > t.getRank())
+    nodeFail("axis " + Twine(attrInt("axis", 1)) +
+             " is out of range for rank " + Twine(t.getRank()));
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < t.getRank(); ++d) {
+    int64_t &p = d < axis ? outer : inner;
+    p = (p == kDyn || t.isDynamicDim(d)) ? kDyn : p * t.getDimSize(d);
+  }
+  setOutput(0, reshape(x, {outer, inner}));
+}
+
+/// The run-time value of entry `i` of the 1-D integer tensor `v`, as index.
+static Value extractIndex(OpBuilder &b, Location loc, Value v, int64_t i) {
+  Value pos = arith::ConstantIndexOp::create(b, loc, i);
+  Value e = tensor::ExtractOp::create(b, loc, v, ValueRange{pos});
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
+}
+
+void Importer::expand() {
+  Value x = in(0);
+  auto t = ttype(x);
+  std::vector<int64_t> spec = constInts(1, "shape");
+  int64_t rank = std::max<int64_t>(t.getRank(), spec.size());
+  SmallVector<int64_t> shape(rank);
+  SmallVector<Value> dyn;
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t xd = d - (rank - t.getRank()), sd = d - (rank - spec.size());
+    int64_t xs = xd >= 0 ? t.getDimSize(xd) : 1;
+    int64_t ss = sd >= 0 ? spec[sd] : 1;
+    if (ss == 1 || ss == xs) {
+      shape[d] = xs;
+    } else if (xs == 1) {
+      shape[d] = ss;
+    } else if (xs == kDyn || ss == kDyn) {
+      shape[d] = xs == kDyn ? ss : xs; // a dynamic dim is assumed to match
+    } else {
+      nodeFail("cannot expand " + join(t.getShape()) + " to " + join(spec));
+    }
+    if (shape[d] == kDyn)
+      dyn.push_back(xd >= 0 && xs == kDyn
+                        ? (Value)tensor::DimOp::create(b, loc, x, xd)
+                        : extractIndex(b, loc, in(1), sd));
+    if (xd >= 0)
+      exprs.push_back(xs == 1 && shape[d] != 1 ? getAffineConstantExpr(0, ctx)
+                                               : getAffineDimExpr(d, ctx));
+  }
+  Value init = tensor::EmptyOp::create(b, loc, shape, t.getElementType(), dyn);
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  setOutput(0, linalg::GenericOp::create(
+                   b, loc, init.getType(), ValueRange{x}, ValueRange{init},
+                   maps, iters,
+                   [&](OpBuilder &ob, Location l, ValueRange args) {
+                     linalg::YieldOp::create(ob, l, args[0]);
+                   })
+                   .getResult(0));
+}
+
+void Importer::constantOfShape() {
+  std::vector<int64_t> shape = constInts(0, "shape");
+  DenseElementsAttr value;
+  if (const auto *a = attr("value"))
+    value = denseAttr(a->t(), loc);
+  else
+    value = DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()),
+                                   0.0f);
+  if (value.getNumElements() != 1)
+    nodeFail("value must hold one element");
+  Type elt = value.getElementType();
+  auto type = RankedTensorType::get(shape, elt);
+  Attribute scalar = *value.value_begin<Attribute>();
+  if (!llvm::is_contained(shape, kDyn)) {
+    std::optional<std::vector<int64_t>> ints;
+    if (auto i = dyn_cast<IntegerAttr>(scalar);
+        i && !elt.isInteger(1) && type.getNumElements() <= 4096)
+      ints = std::vector<int64_t>(type.getNumElements(), i.getInt());
+    setOutput(0,
+              arith::ConstantOp::create(
+                  b, loc, DenseElementsAttr::get(type, ArrayRef(scalar))),
+              ints);
+    return;
+  }
+  SmallVector<Value> dyn;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] == kDyn)
+      dyn.push_back(extractIndex(b, loc, in(0), d));
+  Value init = tensor::EmptyOp::create(b, loc, shape, elt, dyn);
+  Value fill = arith::ConstantOp::create(b, loc, cast<TypedAttr>(scalar));
+  setOutput(0, linalg::FillOp::create(b, loc, fill, init).getResult(0));
+}
+
+void Importer::slice() {
+  Value x = in(0);
+  auto t = ttype(x);
+  int64_t rank = t.getRank();
+  std::vector<int64_t> starts = constInts(1, "starts"),
+                       ends = constInts(2, "ends");
+  std::vector<int64_t> axes, steps;
+  if (hasInput(3))
+    axes = constInts(3, "axes");
+  else
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (hasInput(4))
+    steps = constInts(4, "steps");
+  else
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    nodeFail("starts, ends, axes and steps differ in length");
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> shape(t.getShape());
+  for (int64_t d = 0; d < rank; ++d) {
+    offsets.push_back(b.getIndexAttr(0));
+    strides.push_back(b.getIndexAttr(1));
+    if (t.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, x, d).getResult());
+    else
+      sizes.push_back(b.getIndexAttr(t.getDimSize(d)));
+  }
+  std::optional<std::vector<int64_t>> ints;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t d = normAxis(axes[i], rank);
+    int64_t start = starts[i], end = ends[i], step = steps[i];
+    if (start == kDyn || end == kDyn || step == kDyn)
+      nodeFail("starts, ends and steps must be known at compile time");
+    if (step <= 0)
+      nodeFail("only positive steps are supported");
+    int64_t n = t.getDimSize(d);
+    if (n != kDyn) {
+      // ONNX clamping for a positive step.
+      if (start < 0)
+        start += n;
+      if (end < 0)
+        end += n;
+      start = std::clamp<int64_t>(start, 0, n);
+      end = std::clamp<int64_t>(end, 0, n);
+      int64_t size = end > start ? (end - start + step - 1) / step : 0;
+      offsets[d] = b.getIndexAttr(start);
+      sizes[d] = b.getIndexAttr(size);
+      strides[d] = b.getIndexAttr(step);
+      shape[d] = size;
+      if (rank == 1 && input(0).ints) {
+        std::vector<int64_t> v;
+        for (int64_t k = 0; k < size; ++k)
+          v.push_back((*input(0).ints)[start + k * step]);
+        ints = v;
+      }
+      continue;
+    }
+    // A dynamic dimension: offsets and sizes at run time, no clamping
+    // beyond "to the end".
+    if (step != 1)
+      nodeFail("a step other than 1 on a dynamic dimension is not supported");
+    Value dim = tensor::DimOp::create(b, loc, x, d);
+    auto index = [&](int64_t v) -> Value {
+      if (v < 0)
+        return arith::AddIOp::create(b, loc, dim,
+                                     arith::ConstantIndexOp::create(b, loc, v));
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value first = index(start);
+    Value last = end >= (int64_t(1) << 40) ? dim : index(end);
+    offsets[d] = first;
+    sizes[d] = arith::SubIOp::create(b, loc, last, first).getResult();
+    shape[d] = kDyn;
+  }
+  if (llvm::is_contained(shape, 0)) {
+    // An empty slice: tensor.extract_slice rejects its offsets.
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < rank; ++d)
+      if (shape[d] == kDyn)
+        dyn.push_back(cast<Value>(sizes[d]));
+    setOutput(0,
+              tensor::EmptyOp::create(b, loc, shape, t.getElementType(), dyn),
+              ints);
+    return;
+  }
+  setOutput(0,
+            tensor::ExtractSliceOp::create(
+                b, loc, RankedTensorType::get(shape, t.getElementType()), x,
+                offsets, sizes, strides),
+            ints);
+}
+
+void Importer::trilu() {
+  Value x = in(0);
+  auto t = ttype(x);
+  if (t.getRank() < 2)
+    nodeFail("expects rank >= 2");
+  int64_t k = 0;
+  if (hasInput(1)) {
+    std::vector<int64_t> kv = constInts(1, "k");
+    if (kv.size() != 1 || kv[0] == kDyn)
+      nodeFail("k must be a known scalar");
+    k = kv[0];
+  }
+  bool upper = attrInt("upper", 1);
+  Type elt = t.getElementType();
+  int64_t rank = t.getRank();
+  setOutput(0,
+            elementwise({x}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
+              Value i = linalg::IndexOp::create(ob, l, rank - 2);
+              Value j = linalg::IndexOp::create(ob, l, rank - 1);
+              // keep: j - i >= k (upper) or j - i <= k.
+              Value diff = arith::SubIOp::create(ob, l, j, i);
+              Value kk = arith::ConstantIndexOp::create(ob, l, k);
+              Value keep = arith::CmpIOp::create(
+                  ob, l,
+                  upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+                  diff, kk);
+              return arith::SelectOp::create(ob, l, keep, a[0],
+                                             scalarLike(elt, 0, ob, l));
+            }));
+}
+
+void Importer::reshapeOp() {
+  Value x = in(0);
+  auto xt = ttype(x);
+  std::vector<int64_t> spec = constInts(1, "shape");
+  bool allowZero = attrInt("allowzero", 0);
+  SmallVector<int64_t> shape;
+  int64_t inferred = -1;
+  for (size_t i = 0; i < spec.size(); ++i) {
+    int64_t s = spec[i];
+    if (s == 0 && !allowZero) {
+      if ((int64_t)i >= xt.getRank())
+        nodeFail("shape entry " + Twine(i) + " copies a missing input dim");
+      s = xt.getDimSize(i);
+    } else if (s == -1) {
+      if (inferred >= 0)
+        nodeFail("shape " + join(spec) + " has more than one -1");
+      inferred = i;
+    } else if (s < 0 && s != kDyn) {
+      nodeFail("invalid shape " + join(spec));
+    }
+    shape.push_back(s);
+  }
+  if (inferred >= 0) {
+    shape[inferred] = kDyn;
+    if (xt.hasStaticShape() && llvm::count(shape, kDyn) == 1) {
+      int64_t known = 1;
+      for (int64_t s : shape)
+        if (s != kDyn)
+          known *= s;
+      if (known == 0 || xt.getNumElements() % known)
+        nodeFail("cannot reshape " + join(xt.getShape()) + " to " + join(spec));
+      shape[inferred] = xt.getNumElements() / known;
+    }
+  }
+  if (xt.hasStaticShape() && !llvm::is_contained(shape, kDyn)) {
+    int64_t n = 1;
+    for (int64_t s : shape)
+      n *= s;
+    if (n != xt.getNumElements())
+      nodeFail("cannot reshape " + join(xt.getShape()) + " to " + join(spec));
+  }
+  std::optional<std::vector<int64_t>> ints;
+  if (input(0).ints)
+    ints = input(0).ints;
+  setOutput(0, reshape(x, shape), ints);
+}
+
+void Importer::unsqueezeOp() {
+  Value x = in(0);
+  auto xt = ttype(x);
+  std::vector<int64_t> axes =
+      hasInput(1) ? constInts(1, "axes")
+                  : attrInts("axes").value_or(std::vector<int64_t>{});
+  int64_t rank = xt.getRank() + axes.size();
+  std::vector<bool> isNew(rank, false);
+  for (int64_t a : axes)
+    isNew[normAxis(a, rank)] = true;
+  SmallVector<int64_t> shape;
+  int64_t j = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(isNew[d] ? 1 : xt.getDimSize(j++));
+  setOutput(0, reshape(x, shape), input(0).ints);
+}
+
+void Importer::squeezeOp() {
+  Value x = in(0);
+  auto xt = ttype(x);
+  std::optional<std::vector<int64_t>> axes =
+      hasInput(1) ? std::optional(constInts(1, "axes")) : attrInts("axes");
+  std::vector<bool> drop(xt.getRank(), false);
+  if (axes) {
+    for (int64_t a : *axes) {
+      int64_t d = normAxis(a, xt.getRank());
+      if (xt.getDimSize(d) != 1)
+        nodeFail("cannot squeeze dimension " + Twine(a) + " of shape " +
+                 join(xt.getShape()));
+      drop[d] = true;
+    }
+  } else {
+    for (int64_t d = 0; d < xt.getRank(); ++d)
+      drop[d] = xt.getDimSize(d) == 1;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < xt.getRank(); ++d)
+    if (!drop[d])
+      shape.push_back(xt.getDimSize(d));
+  setOutput(0, reshape(x, shape), input(0).ints);
+}
+
+void Importer::concat() {
+  SmallVector<Value> parts;
+  bool allInts = true;
+  std::vector<int64_t> ints;
+  for (int i = 0; i < node->input_size(); ++i) {
+    const Entry &e = input(i);
+    parts.push_back(e.value);
+    if (e.ints)
+      ints.insert(ints.end(), e.ints->begin(), e.ints->end());
+    else
+      allInts = false;
+  }
+  auto t0 = ttype(parts[0]);
+  int64_t axis = normAxis(attrInt("axis", 0), t0.getRank());
+  SmallVector<int64_t> shape(t0.getShape());
+  shape[axis] = 0;
+  for (Value p : parts) {
+    auto t = ttype(p);
+    if (t.getRank() != t0.getRank() ||
+        t.getElementType() != t0.getElementType())
+      nodeFail("inputs differ in rank or element type");
+    int64_t s = t.getDimSize(axis);
+    shape[axis] = (s == kDyn || shape[axis] == kDyn) ? kDyn : shape[axis] + s;
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (d != axis && shape[d] == kDyn)
+        shape[d] = t.getDimSize(d);
+  }
+  std::optional<std::vector<int64_t>> folded;
+  if (allInts && t0.getRank() == 1)
+    folded = ints;
+  if (folded && !llvm::is_contained(ints, kDyn)) {
+    setOutput(0, i64Constant(ints, {(int64_t)ints.size()}), folded);
+    return;
+  }
+  Value v = parts.size() == 1
+                ? parts[0]
+                : (Value)tensor::ConcatOp::create(
+                      b, loc, RankedTensorType::get(shape, t0.getElementType()),
+                      axis, parts);
+  setOutput(0, v, folded);
+}
+
+void Importer::gather() {
+  Value data = in(0), idx = in(1);
+  auto dt = ttype(data), it = ttype(idx);
+  int64_t axis = normAxis(attrInt("axis", 0), dt.getRank());
+  if (!it.getElementType().isInteger(64) && !it.getElementType().isInteger(32))
+    nodeFail("indices must be int32 or int64");
+  // Compile-time shape arithmetic: Gather on a known 1-D tensor.
+  const Entry &de = input(0), &ie = input(1);
+  if (de.ints && ie.ints && dt.getRank() == 1) {
+    std::vector<int64_t> out;
+    for (int64_t i : *ie.ints) {
+      int64_t n = de.ints->size();
+      if (i < -n || i >= n)
+        nodeFail("index " + Twine(i) + " is out of range");
+      out.push_back((*de.ints)[i < 0 ? i + n : i]);
+    }
+    SmallVector<int64_t> shape(it.getShape());
+    if (!llvm::is_contained(out, kDyn))
+      setOutput(0, i64Constant(out, shape), out);
+    else
+      setOutput(
+          0,
+          tensor::FromElementsOp::create(
+              b, loc, RankedTensorType::get(shape, dt.getElementType()),
+              [&] {
+                SmallVector<Value> elems;
+                for (size_t k = 0; k < ie.ints->size(); ++k) {
+                  int64_t i = (*ie.ints)[k];
+                  int64_t n = de.ints->size();
+                  Value pos =
+                      arith::ConstantIndexOp::create(b, loc, i < 0 ? i + n : i);
+                  elems.push_back(tensor::ExtractOp::create(b, loc, data, pos));
+                }
+                return elems;
+              }()),
+          out);
+    return;
+  }
+  // An embedding lookup: rows of a 2-D float table.
+  if (axis == 0 && dt.getRank() == 2 && dt.hasStaticShape() &&
+      isa<FloatType>(dt.getElementType())) {
+    SmallVector<int64_t> shape(it.getShape());
+    shape.push_back(dt.getDimSize(1));
+    setOutput(0, tfm::EmbeddingOp::create(
+                     b, loc, RankedTensorType::get(shape, dt.getElementType()),
+                     data, idx));
+    return;
+  }
+  // General case: out[pre..., idx..., post...] = data[pre, indices[idx], post].
+  SmallVector<int64_t> shape(dt.getShape().take_front(axis));
+  shape.append(it.getShape().begin(), it.getShape().end());
+  shape.append(dt.getShape().begin() + axis + 1, dt.getShape().end());
+  int64_t rank = shape.size(), ir = it.getRank();
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (shape[d] != kDyn)
+      continue;
+    if (d < axis)
+      dyn.push_back(tensor::DimOp::create(b, loc, data, d));
+    else if (d < axis + ir)
+      dyn.push_back(tensor::DimOp::create(b, loc, idx, d - axis));
+    else
+      dyn.push_back(tensor::DimOp::create(b, loc, data, d - ir + 1));
+  }
+  Value init = tensor::EmptyOp::create(b, loc, shape, dt.getElementType(), dyn);
+  SmallVector<AffineExpr> idxExprs;
+  for (int64_t d = 0; d < ir; ++d)
+    idxExprs.push_back(getAffineDimExpr(axis + d, ctx));
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, idxExprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value v =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{idx}, ValueRange{init}, maps,
+          iters,
+          [&](OpBuilder &ob, Location l, ValueRange args) {
+            Value i =
+                arith::IndexCastOp::create(ob, l, ob.getIndexType(), args[0]);
+            // Negative indices count from the end.
+            Value n = tensor::DimOp::create(ob, l, data, axis);
+            Value zero = arith::ConstantIndexOp::create(ob, l, 0);
+            Value neg = arith::CmpIOp::create(ob, l, arith::CmpIPredicate::slt,
+                                              i, zero);
+            i = arith::SelectOp::create(ob, l, neg,
+                                        arith::AddIOp::create(ob, l, i, n), i);
+            SmallVector<Value> coords;
+            for (int64_t d = 0; d < axis; ++d)
+              coords.push_back(linalg::IndexOp::create(ob, l, d));
+            coords.push_back(i);
+            for (int64_t d = axis + ir; d < rank; ++d)
+              coords.push_back(linalg::IndexOp::create(ob, l, d));
+            Value e = tensor::ExtractOp::create(ob, l, data, coords);
+            linalg::YieldOp::create(ob, l, e);
+          })
+          .getResult(0);
+  setOutput(0, v);
+}
+
+void Importer::castOp() {
+  Value x = in(0);
+  int64_t to = attrInt("to", 0);
+  auto elt = elementType(b, to);
+  if (!elt)
+    nodeFail("cast to " + typeName(to) + " is not supported");
+  auto t = ttype(x);
+  std::optional<std::vector<int64_t>> ints;
+  if (input(0).ints && isa<IntegerType>(*elt) && !elt->isInteger(1))
+    ints = input(0).ints;
+  if (t.getElementType() == *elt) {
+    setOutput(0, x, ints);
+    return;
+  }
+  setOutput(
+      0,
+      tfm::CastOp::create(b, loc, RankedTensorType::get(t.getShape(), *elt), x),
+      ints);
+}
+
+void Importer::shapeOp() {
+  Value x = in(0);
+  auto t = ttype(x);
+  int64_t rank = t.getRank();
+  int64_t start = attrInt("start", 0), end = attrInt("end", rank);
+  auto clampAxis = [&](int64_t a) {
+    if (a < 0)
+      a += rank;
+    return std::clamp<int64_t>(a, 0, rank);
+  };
+  start = clampAxis(start);
+  end = clampAxis(end);
+  std::vector<int64_t> dims;
+  for (int64_t d = start; d < end; ++d)
+    dims.push_back(t.getDimSize(d));
+  int64_t n = dims.size();
+  if (!llvm::is_contained(dims, kDyn)) {
+    setOutput(0, i64Constant(dims, {n}), dims);
+    return;
+  }
+  SmallVector<Value> elems;
+  for (int64_t d = start; d < end; ++d) {
+    if (t.isDynamicDim(d)) {
+      Value s = tensor::DimOp::create(b, loc, x, d);
+      elems.push_back(arith::IndexCastOp::create(b, loc, b.getI64Type(), s));
+    } else {
+      elems.push_back(arith::ConstantOp::create(
+          b, loc, b.getI64IntegerAttr(t.getDimSize(d))));
+    }
+  }
+  setOutput(0,
+            tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({n}, b.getI64Type()), elems),
+            dims);
+}
+
+void Importer::constantOp() {
+  DenseElementsAttr value;
+  if (const auto *a = attr("value")) {
+    value = denseAttr(a->t(), loc);
+  } else if (const auto *a = attr("value_float")) {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   a->f());
+  } else if (const auto *a = attr("value_floats")) {
+    std::vector<float> v(a->floats().begin(), a->floats().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()),
+        ArrayRef<float>(v));
+  } else if (const auto *a = attr("value_int")) {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   a->i());
+  } else if (const auto *a = attr("value_ints")) {
+    std::vector<int64_t> v(a->ints().begin(), a->ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()),
+        ArrayRef<int64_t>(v));
+  } else {
+    nodeFail("only value, value_float(s) and value_int(s) constants are "
+             "supported");
+  }
+  Entry e;
+  e.value = arith::ConstantOp::create(b, loc, value);
+  Type elt = value.getElementType();
+  if (value.getNumElements() <= 4096) {
+    if (isa<IntegerType>(elt) && !elt.isInteger(1)) {
+      std::vector<int64_t> v;
+      for (const APInt &i : value.getValues<APInt>())
+        v.push_back(i.getSExtValue());
+      e.ints = v;
+    } else if (isa<FloatType>(elt)) {
+      std::vector<double> v;
+      for (const APFloat &f : value.getValues<APFloat>())
+        v.push_back(f.convertToDouble());
+      e.floats = v;
+    }
+  }
+  values[node->output(0)] = e;
+}
+
+void Importer::split() {
+  Value x = in(0);
+  auto t = ttype(x);
+  int64_t axis = normAxis(attrInt("axis", 0), t.getRank());
+  int64_t n = node->output_size();
+  std::vector<int64_t> sizes;
+  if (hasInput(1))
+    sizes = constInts(1, "split");
+  else if (auto a = attrInts("split"))
+    sizes = *a;
+  int64_t total = t.getDimSize(axis);
+  if (sizes.empty()) {
+    if (total == kDyn)
+      nodeFail("cannot split the dynamic dimension " + Twine(axis) +
+               " into equal parts");
+    if (total % n)
+      nodeFail("dimension " + Twine(axis) + " of size " + Twine(total) +
+               " does not split into " + Twine(n) + " equal parts");
+    sizes.assign(n, total / n);
+  }
+  if ((int64_t)sizes.size() != n)
+    nodeFail("split has " + Twine(sizes.size()) + " sizes for " + Twine(n) +
+             " outputs");
+  int64_t sum = 0;
+  for (int64_t s : sizes)
+    sum += s;
+  if (total != kDyn && sum != total)
+    nodeFail("split sizes " + join(sizes) + " do not add up to " +
+             Twine(total));
+  int64_t offset = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    SmallVector<OpFoldResult> offsets, strides, extents;
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      strides.push_back(b.getIndexAttr(1));
+      if (d == axis) {
+        offsets.push_back(b.getIndexAttr(offset));
+        extents.push_back(b.getIndexAttr(sizes[i]));
+        shape.push_back(sizes[i]);
+        continue;
+      }
+      offsets.push_back(b.getIndexAttr(0));
+      shape.push_back(t.getDimSize(d));
+      if (t.isDynamicDim(d))
+        extents.push_back(tensor::DimOp::create(b, loc, x, d).getResult());
+      else
+        extents.push_back(b.getIndexAttr(t.getDimSize(d)));
+    }
+    auto partType = RankedTensorType::get(shape, t.getElementType());
+    Value part;
+    if (sizes[i] == 0)
+      part = tensor::EmptyOp::create(b, loc, partType.getShape(),
+                                     t.getElementType(), [&] {
+                                       SmallVector<Value> dyn;
+                                       for (OpFoldResult e : extents)
+                                         if (auto v = dyn_cast<Value>(e))
+                                           dyn.push_back(v);
+                                       return dyn;
+                                     }());
+    else
+      part = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get(shape, t.getElementType()), x, offsets,
+          extents, strides);
+    std::optional<std::vector<int64_t>> ints;
+    if (input(0).ints && t.getRank() == 1)
+      ints = std::vector<int64_t>(input(0).ints->begin() + offset,
+                                  input(0).ints->begin() + offset + sizes[i]);
+    setOutput(i, part, ints);
+    offset += sizes[i];
+  }
+}
+
+void Importer::where() {
+  Value c = in(0), x = in(1), y = in(2);
+  if (!ttype(c).getElementType().isInteger(1))
+    nodeFail("the condition must be a bool tensor");
+  Type elt = ttype(x).getElementType();
+  if (ttype(y).getElementType() != elt)
+    nodeFail("the two branches differ in element type");
+  setOutput(
+      0,
+      elementwise({c, x, y}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
+        return arith::SelectOp::create(ob, l, a[0], a[1], a[2]);
+      }));
+}
+
+void Importer::compare(StringRef op) {
+  Value x = in(0), y = in(1);
+  Type elt = ttype(x).getElementType();
+  if (ttype(y).getElementType() != elt)
+    nodeFail("operand element types differ");
+  bool isFloat = isa<FloatType>(elt);
+  setOutput(0,
+            elementwise({x, y}, b.getI1Type(),
+                        [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
+                          if (isFloat) {
+                            auto p = op == "Equal"  ? arith::CmpFPredicate::OEQ
+                                     : op == "Less" ? arith::CmpFPredicate::OLT
+                                                    : arith::CmpFPredicate::OGT;
+                            return arith::CmpFOp::create(ob, l, p, a[0], a[1]);
+                          }
+                          auto p = op == "Equal"  ? arith::CmpIPredicate::eq
+                                   : op == "Less" ? arith::CmpIPredicate::slt
+                                                  : arith::CmpIPredicate::sgt;
+                          return arith::CmpIOp::create(ob, l, p, a[0], a[1]);
+                        }));
+}
+
+void Importer::notOp() {
+  Value x = in(0);
+  if (!ttype(x).getElementType().isInteger(1))
+    nodeFail("expects a bool tensor");
+  setOutput(0, elementwise({x}, b.getI1Type(),
+                           [&](OpBuilder &ob, Location l, ValueRange a) {
+                             Value t = arith::ConstantOp::create(
+                                 ob, l, ob.getBoolAttr(true));
+                             return arith::XOrIOp::create(ob, l, a[0], t);
+                           }));
+}
+
+void Importer::range() {
+  Value start = in(0), limit = in(1), delta = in(2);
+  Type elt = ttype(start).getElementType();
+  for (Value v : {start, limit, delta})
+    if (ttype(v).getRank() != 0 || ttype(v).getElementType() != elt)
+      nodeFail("start, limit and delta must be scalars of one type");
+  if (!isa<IntegerType>(elt))
+    nodeFail("only integer ranges are supported");
+  const Entry &se = input(0), &le = input(1), &de = input(2);
+  auto known = [](const Entry &e) {
+    return e.ints && e.ints->size() == 1 && (*e.ints)[0] != kDyn;
+  };
+  if (known(se) && known(le) && known(de)) {
+    int64_t s = (*se.ints)[0], l = (*le.ints)[0], d = (*de.ints)[0];
+    if (d == 0)
+      nodeFail("delta is 0");
+    std::vector<int64_t> out;
+    for (int64_t v = s; d > 0 ? v < l : v > l; v += d)
+      out.push_back(v);
+    auto type = RankedTensorType::get({(int64_t)out.size()}, elt);
+    SmallVector<APInt> bits;
+    for (int64_t v : out)
+      bits.push_back(APInt(elt.getIntOrFloatBitWidth(), v, true));
+    setOutput(
+        0,
+        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, bits)),
+        out);
+    return;
+  }
+  // n = max(0, ceil((limit - start) / delta)), computed at run time.
+  Value s = tensor::ExtractOp::create(b, loc, start, ValueRange{});
+  Value l = tensor::ExtractOp::create(b, loc, limit, ValueRange{});
+  Value d = tensor::ExtractOp::create(b, loc, delta, ValueRange{});
+  Value diff = arith::SubIOp::create(b, loc, l, s);
+  Value n = arith::CeilDivSIOp::create(b, loc, diff, d);
+  Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(elt, 0));
+  n = arith::MaxSIOp::create(b, loc, n, zero);
+  Value size = arith::IndexCastOp::create(b, loc, b.getIndexType(), n);
+  auto type = RankedTensorType::get({kDyn}, elt);
+  auto gen = tensor::GenerateOp::create(
+      b, loc, type, ValueRange{size},
+      [&](OpBuilder &ob, Location gl, ValueRange idx) {
+        Value i = arith::IndexCastOp::create(ob, gl, elt, idx[0]);
+        Value v = arith::AddIOp::create(ob, gl, s,
+                                        arith::MulIOp::create(ob, gl, i, d));
+        tensor::YieldOp::create(ob, gl, v);
+      });
+  setOutput(0, gen.getResult());
+}
+
+void Importer::importNode(const onnx::NodeProto &n, size_t index) {
+  node = &n;
+  loc = nodeLoc(n, index);
+  nodeName = cast<NameLoc>(loc).getName().str();
+  StringRef op = n.op_type();
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
+    binary(op);
+  else if (op == "Sqrt" || op == "Reciprocal" || op == "Neg" || op == "Exp" ||
+           op == "Tanh" || op == "Erf" || op == "Sigmoid" || op == "Relu" ||
+           op == "Cos" || op == "Sin" || op == "Abs" || op == "Log")
+    unary(op);
+  else if (op == "Pow")
+    pow();
+  else if (op == "MatMul")
+    setOutput(0, matmul(in(0), in(1)));
+  else if (op == "Gemm")
+    gemm();
+  else if (op == "Softmax") {
+    Value x = in(0);
+    int64_t axis = normAxis(attrInt("axis", -1), ttype(x).getRank());
+    setOutput(0, tfm::SoftmaxOp::create(b, loc, ttype(x), x,
+                                        b.getI64IntegerAttr(axis)));
+  } else if (op == "LayerNormalization")
+    layerNorm();
+  else if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax")
+    reduce(op);
+  else if (op == "Flatten")
+    flatten();
+  else if (op == "Expand")
+    expand();
+  else if (op == "ConstantOfShape")
+    constantOfShape();
+  else if (op == "Slice")
+    slice();
+  else if (op == "Trilu")
+    trilu();
+  else if (op == "Reshape")
+    reshapeOp();
+  else if (op == "Transpose") {
+    Value x = in(0);
+    auto t = ttype(x);
+    std::vector<int64_t> perm;
+    if (auto p = attrInts("perm"))
+      perm = *p;
+    else
+      for (int64_t d = t.getRank(); d-- > 0;)
+        perm.push_back(d);
+    if ((int64_t)perm.size() != t.getRank())
+      nodeFail("perm " + join(perm) + " does not match rank " +
+               Twine(t.getRank()));
+    SmallVector<int64_t> shape;
+    for (int64_t &p : perm) {
+      p = normAxis(p, t.getRank());
+      shape.push_back(t.getDimSize(p));
+    }
+    setOutput(0, tfm::TransposeOp::create(
+                     b, loc, RankedTensorType::get(shape, t.getElementType()),
+                     x, b.getDenseI64ArrayAttr(perm)));
+  } else if (op == "Unsqueeze")
+    unsqueezeOp();
+  else if (op == "Squeeze")
+    squeezeOp();
+  else if (op == "Concat")
+    concat();
+  else if (op == "Gather")
+    gather();
+  else if (op == "Cast")
+    castOp();
+  else if (op == "Shape")
+    shapeOp();
+  else if (op == "Constant")
+    constantOp();
+  else if (op == "Identity")
+    values[n.output(0)] = input(0);
+  else if (op == "Split")
+    split();
+  else if (op == "Where")
+    where();
+  else if (op == "Equal" || op == "Less" || op == "Greater")
+    compare(op);
+  else if (op == "Not")
+    notOp();
+  else if (op == "Range")
+    range();
+  else
+    nodeFail("internal error: no importer for this op");
+  for (const std::string &out : n.output())
+    if (!out.empty() && !values.count(out))
+      nodeFail("output '" + out + "' is not supported");
+}
+
+void Importer::importInitializer(const onnx::TensorProto &t) {
+  Location l = NameLoc::get(b.getStringAttr(t.name()));
+  auto elt = elementType(b, t.data_type());
+  if (!elt)
+    fail(l, path + ": initializer '" + t.name() + "' has unsupported type " +
+                typeName(t.data_type()));
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  auto type = RankedTensorType::get(shape, *elt);
+  Entry e;
+  bool large = type.getNumElements() > options.inlineLimit;
+  bool weightType =
+      isa<FloatType>(*elt) || elt->isInteger(8) || elt->isInteger(32);
+  if (large && weightType) {
+    // Validate the storage now (external file present and large enough)
+    // without reading it: the data goes to the weight blob later.
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+      std::string location;
+      int64_t offset = 0, length = -1;
+      for (const auto &kv : t.external_data()) {
+        if (kv.key() == "location")
+          location = kv.value();
+        else if (kv.key() == "offset")
+          offset = externalInt(t, kv.value(), "offset");
+        else if (kv.key() == "length")
+          length = externalInt(t, kv.value(), "length");
+      }
+      llvm::SmallString<256> file(dir);
+      llvm::sys::path::append(file, location);
+      uint64_t size = 0;
+      if (location.empty() || llvm::sys::fs::file_size(file, size))
+        fail(l, path + ": initializer '" + t.name() +
+                    "': external data file '" + file.str().str() +
+                    "' does not exist");
+      int64_t need = type.getNumElements() * (elt->getIntOrFloatBitWidth() / 8);
+      if (length >= 0 && length != need)
+        fail(l, path + ": initializer '" + t.name() + "' stores " +
+                    std::to_string(length) + " bytes, its shape " +
+                    join(shape) + " needs " + std::to_string(need));
+      if (offset + need > static_cast<int64_t>(size))
+        fail(l, path + ": initializer '" + t.name() +
+                    "': external data file '" + file.str().str() +
+                    "' is too small (" + std::to_string(size) +
+                    " bytes; the tensor needs bytes " + std::to_string(offset) +
+                    " to " + std::to_string(offset + need) + ")");
+    }
+    e.value = tfm::WeightOp::create(b, l, type, t.name(),
+                                    /*permutation=*/nullptr);
+  } else {
+    DenseElementsAttr value = denseAttr(t, l);
+    e.value = arith::ConstantOp::create(b, l, value);
+    if (isa<IntegerType>(*elt) && !elt->isInteger(1)) {
+      std::vector<int64_t> v;
+      for (const APInt &i : value.getValues<APInt>())
+        v.push_back(i.getSExtValue());
+      e.ints = v;
+    } else if (isa<FloatType>(*elt)) {
+      std::vector<double> v;
+      for (const APFloat &f : value.getValues<APFloat>())
+        v.push_back(f.convertToDouble());
+      e.floats = v;
+    }
+  }
+  values[t.name()] = e;
+}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  try {
+    load();
+    checkOpsets();
+    checkSupported();
+    const onnx::GraphProto &g = model.graph();
+    Location fileLoc = FileLineColLoc::get(ctx, path, 0, 0);
+    OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+    b.setInsertionPointToEnd(module->getBody());
+
+    // Graph inputs that are not initializers are function arguments.
+    llvm::StringSet<> inits;
+    for (const auto &t : g.initializer())
+      inits.insert(t.name());
+    SmallVector<Type> argTypes;
+    SmallVector<std::string> argNames;
+    for (const auto &vi : g.input()) {
+      if (inits.contains(vi.name()))
+        continue;
+      Location l = NameLoc::get(b.getStringAttr(vi.name()));
+      if (!vi.type().has_tensor_type())
+        fail(l, path + ": graph input '" + vi.name() + "' is not a tensor");
+      const auto &tt = vi.type().tensor_type();
+      auto elt = elementType(b, tt.elem_type());
+      if (!elt)
+        fail(l, path + ": graph input '" + vi.name() +
+                    "' has unsupported type " + typeName(tt.elem_type()));
+      if (!tt.has_shape())
+        fail(l, path + ": graph input '" + vi.name() +
+                    "' has dynamic rank; tfc needs the rank of every input");
+      SmallVector<int64_t> shape;
+      for (const auto &d : tt.shape().dim())
+        shape.push_back(d.has_dim_value() ? d.dim_value() : kDyn);
+      argTypes.push_back(RankedTensorType::get(shape, *elt));
+      argNames.push_back(vi.name());
+    }
+    auto func = func::FuncOp::create(b, fileLoc, kOnnxEntryName,
+                                     b.getFunctionType(argTypes, {}));
+    Block *body = func.addEntryBlock();
+    for (size_t i = 0; i < argNames.size(); ++i) {
+      func.setArgAttr(i, "tfc.onnx_name", b.getStringAttr(argNames[i]));
+      body->getArgument(i).setLoc(NameLoc::get(b.getStringAttr(argNames[i])));
+      values[argNames[i]].value = body->getArgument(i);
+    }
+    b.setInsertionPointToStart(body);
+    for (const auto &t : g.initializer())
+      importInitializer(t);
+    size_t index = 0;
+    for (const auto &n : g.node())
+      importNode(n, index++);
+    SmallVector<Value> results;
+    for (const auto &vi : g.output()) {
+      auto it = values.find(vi.name());
+      if (it == values.end())
+        fail(fileLoc, path + ": graph output '" + vi.name() +
+                          "' is not produced by any node");
+      results.push_back(it->second.value);
+    }
+    func::ReturnOp::create(b, fileLoc, results);
+    func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+    for (size_t i = 0; i < (size_t)g.output_size(); ++i)
+      func.setResultAttr(i, "tfc.onnx_name",
+                         b.getStringAttr(g.output(i).name()));
+    return module;
+  } catch (const ImportError &e) {
+    emitError(e.loc) << e.message;
+    return nullptr;
+  }
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp>
+mlir::tfc::importOnnxModel(MLIRContext *ctx, StringRef path,
+                           const OnnxImportOptions &options) {
+  ctx->loadDialect<arith::ArithDialect, func::FuncDialect,
+                   linalg::LinalgDialect, math::MathDialect,
+                   tensor::TensorDialect, tfm::TfmDialect>();
+  Importer importer(ctx, path, options);
+  return importer.run();
+}
