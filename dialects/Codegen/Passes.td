@@ -39,6 +39,10 @@ def TfcDropReturnedArguments : Pass<"tfc-drop-returned-arguments",
     only for functions whose callers it can see; tfc's entry points are
     called from the runtime, so this pass applies to public functions too
     (functions called within the module are left alone).
+
+    It also separates results that return one buffer in several positions
+    (two results CSE merged): every repeated occurrence returns a copy, so
+    that each result can become its own out-parameter.
   }];
 }
 
