@@ -150,6 +150,17 @@ private:
   void load();
   void checkOpsets();
   void checkSupported();
+  /// Where an externally stored tensor lives, checked against the file.
+  struct ExternalData {
+    std::string file;
+    int64_t offset = 0;
+    int64_t length = 0;          ///< bytes to read
+    int64_t declaredLength = -1; ///< the "length" entry, -1 if absent
+  };
+  /// Resolves `t`'s external_data entries; `need` (bytes, or -1 when
+  /// unknown) defaults the length. Fails with one line naming the file.
+  ExternalData externalData(const onnx::TensorProto &t, Location loc,
+                            int64_t need);
   std::string tensorBytes(const onnx::TensorProto &t, Location loc);
   DenseElementsAttr denseAttr(const onnx::TensorProto &t, Location loc);
   int64_t externalInt(const onnx::TensorProto &t, StringRef text,
@@ -324,40 +335,49 @@ void Importer::checkSupported() {
 
 /// The raw little-endian bytes of `t`, from raw_data, the typed fields or
 /// the external data file.
+Importer::ExternalData Importer::externalData(const onnx::TensorProto &t,
+                                              Location loc, int64_t need) {
+  std::string location;
+  ExternalData d;
+  for (const auto &kv : t.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      d.offset = externalInt(t, kv.value(), "offset");
+    else if (kv.key() == "length")
+      d.declaredLength = externalInt(t, kv.value(), "length");
+  }
+  if (location.empty())
+    fail(loc, path + ": initializer '" + t.name() +
+                  "' is stored externally but names no file");
+  llvm::SmallString<256> file(dir);
+  llvm::sys::path::append(file, location);
+  d.file = file.str().str();
+  std::string where =
+      "initializer '" + t.name() + "': external data file '" + d.file + "'";
+  uint64_t size = 0;
+  if (llvm::sys::fs::file_size(file, size))
+    fail(loc, path + ": " + where + " does not exist");
+  d.length = need >= 0               ? need
+             : d.declaredLength >= 0 ? d.declaredLength
+                                     : static_cast<int64_t>(size) - d.offset;
+  if (d.offset < 0 || d.offset + d.length > static_cast<int64_t>(size))
+    fail(loc, path + ": " + where + " is too small (" + std::to_string(size) +
+                  " bytes; the tensor needs bytes " + std::to_string(d.offset) +
+                  " to " + std::to_string(d.offset + d.length) + ")");
+  return d;
+}
+
 std::string Importer::tensorBytes(const onnx::TensorProto &t, Location loc) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto &kv : t.external_data()) {
-      if (kv.key() == "location")
-        location = kv.value();
-      else if (kv.key() == "offset")
-        offset = externalInt(t, kv.value(), "offset");
-      else if (kv.key() == "length")
-        length = externalInt(t, kv.value(), "length");
-    }
-    llvm::SmallString<256> file(dir);
-    llvm::sys::path::append(file, location);
-    std::string where = "initializer '" + t.name() + "': external data file '" +
-                        file.str().str() + "'";
-    if (location.empty())
-      fail(loc, path + ": initializer '" + t.name() +
-                    "' is stored externally but names no file");
-    uint64_t size = 0;
-    if (llvm::sys::fs::file_size(file, size))
-      fail(loc, path + ": " + where + " does not exist");
-    if (length < 0)
-      length = static_cast<int64_t>(size) - offset;
-    if (offset < 0 || offset + length > static_cast<int64_t>(size))
-      fail(loc, path + ": " + where + " is too small (" + std::to_string(size) +
-                    " bytes; the tensor needs bytes " + std::to_string(offset) +
-                    " to " + std::to_string(offset + length) + ")");
-    std::string bytes(length, '\0');
-    std::ifstream f(file.str().str(), std::ios::binary);
-    f.seekg(offset);
-    f.read(bytes.data(), length);
+    ExternalData d = externalData(t, loc, /*need=*/-1);
+    std::string bytes(d.length, '\0');
+    std::ifstream f(d.file, std::ios::binary);
+    f.seekg(d.offset);
+    f.read(bytes.data(), d.length);
     if (!f)
-      fail(loc, path + ": " + where + " cannot be read");
+      fail(loc, path + ": initializer '" + t.name() +
+                    "': external data file '" + d.file + "' cannot be read");
     return bytes;
   }
   if (t.has_raw_data())
@@ -1826,34 +1846,12 @@ void Importer::importInitializer(const onnx::TensorProto &t) {
     // Validate the storage now (external file present and large enough)
     // without reading it: the data goes to the weight blob later.
     if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-      std::string location;
-      int64_t offset = 0, length = -1;
-      for (const auto &kv : t.external_data()) {
-        if (kv.key() == "location")
-          location = kv.value();
-        else if (kv.key() == "offset")
-          offset = externalInt(t, kv.value(), "offset");
-        else if (kv.key() == "length")
-          length = externalInt(t, kv.value(), "length");
-      }
-      llvm::SmallString<256> file(dir);
-      llvm::sys::path::append(file, location);
-      uint64_t size = 0;
-      if (location.empty() || llvm::sys::fs::file_size(file, size))
-        fail(l, path + ": initializer '" + t.name() +
-                    "': external data file '" + file.str().str() +
-                    "' does not exist");
       int64_t need = type.getNumElements() * (elt->getIntOrFloatBitWidth() / 8);
-      if (length >= 0 && length != need)
+      ExternalData d = externalData(t, l, need);
+      if (d.declaredLength >= 0 && d.declaredLength != need)
         fail(l, path + ": initializer '" + t.name() + "' stores " +
-                    std::to_string(length) + " bytes, its shape " +
+                    std::to_string(d.declaredLength) + " bytes, its shape " +
                     join(shape) + " needs " + std::to_string(need));
-      if (offset + need > static_cast<int64_t>(size))
-        fail(l, path + ": initializer '" + t.name() +
-                    "': external data file '" + file.str().str() +
-                    "' is too small (" + std::to_string(size) +
-                    " bytes; the tensor needs bytes " + std::to_string(offset) +
-                    " to " + std::to_string(offset + need) + ")");
     }
     e.value = tfm::WeightOp::create(b, l, type, t.name(),
                                     /*permutation=*/nullptr);
