@@ -16,6 +16,10 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+import npy_runner  # noqa: E402
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -55,24 +59,16 @@ def main():
     ids = np.array([[5, 17, 300 % cfg.vocab][:args.seq]], np.int64)
     past = [(rng.standard_normal((1, cfg.heads, args.past, cfg.head_dim)) * 0.5)
             .astype(np.float32) for _ in range(2 * cfg.layers)]
-    cmd = [exe]
-    for i, a in enumerate([ids] + past):
-        path = os.path.join(args.work, f"in{i}.npy")
-        np.save(path, a)
-        cmd += ["--input", path]
-    outs = [os.path.join(args.work, f"out{i}.npy")
-            for i in range(len(meta["outputs"]))]
-    for o in outs:
-        cmd += ["--output", o]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        print(f"run failed ({r.returncode}):\n{r.stderr}")
+    results, error = npy_runner.run(exe, [ids] + past, len(meta["outputs"]),
+                                    os.path.join(args.work, "gpt2"))
+    if error:
+        print(error)
         return 1
     with torch.no_grad():
         want = model(torch.from_numpy(ids), *[torch.from_numpy(p) for p in past])
     failures = 0
-    for name, path, w in zip(meta["outputs"], outs, want):
-        got, w = np.load(path), w.numpy().astype(np.float64)
+    for name, got, w in zip(meta["outputs"], results, want):
+        w = w.numpy().astype(np.float64)
         scale = float(np.abs(w).max())
         err = float(np.abs(got - w).max()) if got.shape == w.shape else np.inf
         ok = err <= 1e-4 * max(scale, 1.0)

@@ -23,6 +23,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+import npy_runner  # noqa: E402
+
 DATA = "/usr/share/libonnx-testdata/data/node"
 
 # What tfc imports (lib/Import/Onnx/OnnxImporter.cpp, supportedOps()).
@@ -135,36 +139,27 @@ def run_test(tfc, test_dir, work):
         if not lines:  # a crash: its first line
             lines = [l for l in r.stderr.splitlines() if l.strip()] or ["?"]
         return "compile: " + lines[0][:300]
-    for _ in [ds]:
-        cmd = [exe]
-        for i, a in enumerate(arrays):
-            path = os.path.join(work, f"{name}.in{i}.npy")
-            np.save(path, a)
-            cmd += ["--input", path]
-        outs = []
-        for i in range(len(outputs)):
-            outs.append(os.path.join(work, f"{name}.out{i}.npy"))
-            cmd += ["--output", outs[-1]]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            first = (r.stderr.strip().splitlines() or ["?"])[0]
-            return f"run: {first[:300]}"
-        for i, (o, p) in enumerate(zip(outs, outputs)):
-            want, got = load_pb(p), np.load(o)
-            if want.dtype == np.bool_:
-                want = want.astype(np.int64)
-            if want.dtype == np.float16:
-                want = want.astype(np.float32)
-            if got.shape != want.shape:
-                return f"output {i}: shape {got.shape} != {want.shape}"
-            if want.dtype.kind in "fc":
-                ok = np.allclose(got.astype(np.float64),
-                                 want.astype(np.float64), rtol=1e-3,
-                                 atol=1e-4, equal_nan=True)
-            else:
-                ok = np.array_equal(got.astype(want.dtype), want)
-            if not ok:
-                return f"output {i}: values differ"
+    results, error = npy_runner.run(exe, arrays, len(outputs),
+                                    os.path.join(work, name))
+    if error:
+        stderr = error.split("\n", 1)[1]
+        return "run: " + (stderr.strip().splitlines() or ["?"])[0][:300]
+    for i, (got, p) in enumerate(zip(results, outputs)):
+        want = load_pb(p)
+        if want.dtype == np.bool_:
+            want = want.astype(np.int64)
+        if want.dtype == np.float16:
+            want = want.astype(np.float32)
+        if got.shape != want.shape:
+            return f"output {i}: shape {got.shape} != {want.shape}"
+        if want.dtype.kind in "fc":
+            ok = np.allclose(got.astype(np.float64),
+                             want.astype(np.float64), rtol=1e-3,
+                             atol=1e-4, equal_nan=True)
+        else:
+            ok = np.array_equal(got.astype(want.dtype), want)
+        if not ok:
+            return f"output {i}: values differ"
     return None
 
 

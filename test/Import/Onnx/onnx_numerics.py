@@ -13,6 +13,10 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+import npy_runner  # noqa: E402
+
 
 def erf(x):
     return np.vectorize(math.erf)(x)
@@ -94,20 +98,12 @@ def run(tfc, gen_script, work, name, opset, inputs, expected, tol=2e-5):
                        text=True)
     if r.returncode != 0:
         return f"compile failed:\n{r.stderr}"
-    cmd = [exe]
-    for i, a in enumerate(inputs):
-        path = os.path.join(work, f"{tag}.in{i}.npy")
-        np.save(path, a)
-        cmd += ["--input", path]
-    outs = []
-    for i in range(len(expected)):
-        outs.append(os.path.join(work, f"{tag}.out{i}.npy"))
-        cmd += ["--output", outs[-1]]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        return f"run failed ({r.returncode}):\n{r.stderr}"
-    for i, (path, want) in enumerate(zip(outs, expected)):
-        got, want = np.load(path), np.asarray(want)
+    results, error = npy_runner.run(exe, inputs, len(expected),
+                                    os.path.join(work, tag))
+    if error:
+        return error
+    for i, (got, want) in enumerate(zip(results, expected)):
+        want = np.asarray(want)
         if got.shape != want.shape:
             return f"output {i}: shape {got.shape} != expected {want.shape}"
         if got.dtype.kind != want.dtype.kind:

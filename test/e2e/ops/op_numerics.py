@@ -15,6 +15,10 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+import npy_runner  # noqa: E402
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -336,21 +340,12 @@ def run_case(tfc, work, case):
     r = subprocess.run([tfc, "compile", src, "-o", exe], capture_output=True, text=True)
     if r.returncode != 0:
         return f"compile failed:\n{r.stderr}"
-    cmd = [exe]
-    for n, a, _ in case.args:
-        path = os.path.join(work, f"{case.name}.in.{n}.npy")
-        np.save(path, a)
-        cmd += ["--input", path]
-    outs = []
-    for i in range(len(case.results)):
-        path = os.path.join(work, f"{case.name}.out{i}.npy")
-        outs.append(path)
-        cmd += ["--output", path]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        return f"run failed ({r.returncode}):\n{r.stderr}"
-    for i, (path, want) in enumerate(zip(outs, case.expected)):
-        got = np.load(path)
+    results, error = npy_runner.run(exe, [a for _, a, _ in case.args],
+                                    len(case.results),
+                                    os.path.join(work, case.name))
+    if error:
+        return error
+    for i, (got, want) in enumerate(zip(results, case.expected)):
         want = np.asarray(want)
         if got.shape != want.shape:
             return f"output {i}: shape {got.shape} != expected {want.shape}"
