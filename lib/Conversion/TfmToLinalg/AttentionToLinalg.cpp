@@ -192,17 +192,7 @@ struct AttentionLowering : OpConversionPattern<tfm::AttentionOp> {
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
                 utils::IteratorType::parallel, utils::IteratorType::reduction},
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value p = arith::MulFOp::create(b, l, extendToF32(b, l, args[0]),
-                                              extendToF32(b, l, args[1]));
-              // Reassociable, so that the dot product over d (innermost,
-              // contiguous) vectorizes.
-              auto fm = arith::FastMathFlagsAttr::get(
-                  ctx, arith::FastMathFlags::reassoc |
-                           arith::FastMathFlags::contract);
-              linalg::YieldOp::create(
-                  b, l, Value(arith::AddFOp::create(b, l, args[2], p, fm)));
-            })
+            yieldMultiplyAccumulate)
             .getResult(0);
 
     double scale = op.getEffectiveScale();

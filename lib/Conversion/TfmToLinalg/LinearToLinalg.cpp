@@ -129,22 +129,11 @@ struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
                                 AffineMap::get(r + 1, 0, outExprs, ctx)};
     SmallVector<utils::IteratorType> iters = parallelIters(r + 1);
     iters.back() = utils::IteratorType::reduction;
-    Value y =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{accType},
-            ValueRange{x, adaptor.getWeight()}, ValueRange{acc}, maps, iters,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value p = arith::MulFOp::create(b, l, extendToF32(b, l, args[0]),
-                                              extendToF32(b, l, args[1]));
-              // Reassociable: the dot product over k (innermost, contiguous
-              // in both operands) then vectorizes in LLVM.
-              auto fm = arith::FastMathFlagsAttr::get(
-                  ctx, arith::FastMathFlags::reassoc |
-                           arith::FastMathFlags::contract);
-              linalg::YieldOp::create(
-                  b, l, Value(arith::AddFOp::create(b, l, args[2], p, fm)));
-            })
-            .getResult(0);
+    Value y = linalg::GenericOp::create(rewriter, loc, TypeRange{accType},
+                                        ValueRange{x, adaptor.getWeight()},
+                                        ValueRange{acc}, maps, iters,
+                                        yieldMultiplyAccumulate)
+                  .getResult(0);
     rewriter.replaceOp(op, truncateTensor(rewriter, loc, y, resultType));
     return success();
   }

@@ -87,3 +87,14 @@ Value indexToF32(OpBuilder &b, Location loc, Value index) {
 }
 
 } // namespace mlir::tfc::lowering
+
+void mlir::tfc::lowering::yieldMultiplyAccumulate(OpBuilder &b, Location loc,
+                                                  ValueRange args) {
+  Value p = arith::MulFOp::create(b, loc, extendToF32(b, loc, args[0]),
+                                  extendToF32(b, loc, args[1]));
+  auto fm = arith::FastMathFlagsAttr::get(b.getContext(),
+                                          arith::FastMathFlags::reassoc |
+                                              arith::FastMathFlags::contract);
+  linalg::YieldOp::create(b, loc,
+                          Value(arith::AddFOp::create(b, loc, args[2], p, fm)));
+}

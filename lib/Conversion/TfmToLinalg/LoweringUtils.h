@@ -28,6 +28,11 @@ Value floatConst(OpBuilder &b, Location loc, Type t, double v);
 Value extendToF32(OpBuilder &b, Location loc, Value v);
 Value truncateTo(OpBuilder &b, Location loc, Value v, Type t);
 
+/// Body of a contraction's linalg.generic: yields acc + a * b (args a, b,
+/// acc), a and b extended to f32. The add is reassociable so that a dot
+/// product whose reduction is the innermost, contiguous loop vectorizes.
+void yieldMultiplyAccumulate(OpBuilder &b, Location loc, ValueRange args);
+
 /// The accumulator type for reductions over tensors of element type `t`.
 Type accumulatorType(Type t);
 
