@@ -82,7 +82,7 @@ sys.path.insert(0, HERE)
 import gpt2_bpe  # noqa: E402
 import hf_reference  # noqa: E402
 import safetensors_np  # noqa: E402
-from gen_hf_model import write_safetensors  # noqa: E402
+from gen_hf_model import gpt2_config, write_safetensors  # noqa: E402
 
 FORTUNE_DIR = "/usr/share/games/fortunes"
 VOCAB = 50257
@@ -249,36 +249,15 @@ def greedy_torch(w, cfg, ids, steps):
 # ---------------------------------------------------------------------------
 
 def hf_config(cfg, dropout):
-    return {
-        "activation_function": "gelu_new",
-        "architectures": ["GPT2LMHeadModel"],
-        "attn_pdrop": dropout,
-        "bos_token_id": EOS,
-        "embd_pdrop": dropout,
-        "eos_token_id": EOS,
-        "initializer_range": 0.02,
-        "layer_norm_epsilon": cfg["layer_norm_epsilon"],
-        "model_type": "gpt2",
-        "n_embd": cfg["n_embd"],
-        "n_head": cfg["n_head"],
-        "n_inner": cfg["n_inner"],
-        "n_layer": cfg["n_layer"],
-        "n_positions": cfg["n_positions"],
-        "reorder_and_upcast_attn": False,
-        "resid_pdrop": dropout,
-        "scale_attn_by_inverse_layer_idx": False,
-        "scale_attn_weights": True,
-        "summary_activation": None,
-        "summary_first_dropout": 0.1,
-        "summary_proj_to_labels": True,
-        "summary_type": "cls_index",
-        "summary_use_proj": True,
-        "tie_word_embeddings": True,
-        "torch_dtype": "float16",
-        "transformers_version": "4.45.0",
-        "use_cache": True,
-        "vocab_size": VOCAB,
-    }
+    """config.json: the generator's GPT-2 config with this model's sizes."""
+    c = gpt2_config(argparse.Namespace(
+        activation="gelu_new", vocab=VOCAB, eps=cfg["layer_norm_epsilon"],
+        hidden=cfg["n_embd"], heads=cfg["n_head"], inner_arg=cfg["n_inner"],
+        layers=cfg["n_layer"], ctx=cfg["n_positions"], tied=True,
+        dtype="f16"))
+    c.update(attn_pdrop=dropout, embd_pdrop=dropout, resid_pdrop=dropout,
+             bos_token_id=EOS, eos_token_id=EOS)
+    return c
 
 
 def export_weights(w, full_index):
