@@ -235,7 +235,6 @@ struct TfcTileAndVectorizeMatmulPass
     // 1. Cache tiles, then register tiles; peel the register-level M and N
     //    loops so that every full tile has a static shape (no masks in the
     //    hot loop) and only the remainders are masked.
-    DenseMap<Operation *, SmallVector<int64_t>> vectorSizes;
     for (linalg::MatmulOp mm : matmuls) {
       SmallVector<int64_t> regTile = reg;
       SmallVector<int64_t> cacheTile = cache;
