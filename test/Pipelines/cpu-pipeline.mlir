@@ -2,6 +2,9 @@
 // RUN: tfc-opt %s --tfc-tfm-to-linalg | FileCheck %s --check-prefix=LINALG
 // RUN: tfc-opt %s --tfc-tfm-to-linalg | tfc-opt --tfc-linalg-to-llvm | FileCheck %s
 // RUN: tfc-opt %s "--tfc-cpu-pipeline=approximate-math=false weight-alignment=16" | FileCheck %s --check-prefix=OPTS
+// RUN: tfc-opt %s --tfc-cpu-pipeline | FileCheck %s --check-prefix=PAR
+// RUN: tfc-opt %s "--tfc-cpu-pipeline=parallel=false" | FileCheck %s --check-prefix=SERIAL
+// RUN: tfc-opt %s "--tfc-cpu-pipeline=vectorize=false" | FileCheck %s --check-prefix=SCALAR
 
 // A small pre-norm MLP block (weights, rms_norm, linear with bias, tanh GELU,
 // residual add, dynamic sequence length) and a KV-cache decode step go all
@@ -97,3 +100,20 @@ func.func @decode(%q: tensor<1x6x8xf16>, %k: tensor<1x2x8xf16>, %v: tensor<1x2x8
       -> tensor<1x6x8xf16>, tensor<13x2x8xf16>, tensor<13x2x8xf16>
   return %o#0, %o#1, %o#2 : tensor<1x6x8xf16>, tensor<13x2x8xf16>, tensor<13x2x8xf16>
 }
+
+// parallel (the default): the matmul kernels' cache-tile loops run as an
+// OpenMP worksharing loop; parallel=false keeps them sequential.
+// PAR-LABEL: llvm.func @tfc_matmul_Dx24_24x37_f32_f32_f32(
+// PAR: omp.parallel {
+// PAR-NEXT: omp.wsloop {
+// PAR-NEXT: omp.loop_nest
+// SERIAL-NOT: omp.
+// SERIAL: llvm.func @tfc_matmul_Dx24_24x37_f32_f32_f32(
+// SERIAL-NOT: omp.
+
+// vectorize=false: no shared kernels, no vectors, no threads.
+// SCALAR: llvm.func @mlp(
+// SCALAR-NOT: tfc_matmul
+// SCALAR-NOT: tfc_kernel
+// SCALAR-NOT: vector<
+// SCALAR-NOT: omp.
