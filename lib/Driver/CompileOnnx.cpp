@@ -2,8 +2,6 @@
 
 #include "tfc/Driver/Compiler.h"
 
-#include "tfc/Dialect/Tfm/IR/TfmOps.h"
-
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 
@@ -51,20 +49,8 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   }
   importTiming.stop();
 
-  // The .npy runner has no way to supply weights, and the LM runtime needs
-  // entry points that the ONNX import does not build yet.
-  if (options.emit == EmitPhase::Exe) {
-    int64_t numWeights = 0;
-    module->walk([&](tfm::WeightOp) { ++numWeights; });
-    if (numWeights)
-      return emitError(module->getLoc())
-             << options.inputPath
-             << ": --emit=exe is not supported yet for ONNX models with "
-                "weights ("
-             << numWeights
-             << " initializers); --emit=tfm, linalg, llvm-dialect, llvm-ir, "
-                "asm and obj work";
-  }
+  // compileModule rejects --emit=exe for a graph with weights: only an HF
+  // model directory supplies them to an executable so far.
   return compileModule(*module, options);
 #endif
 }

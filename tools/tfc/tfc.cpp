@@ -199,7 +199,14 @@ static int runCompile(int argc, char **argv) {
   bool isOnnx = llvm::sys::path::extension(options.inputPath) == ".onnx";
   if (isOnnx || llvm::sys::fs::is_directory(options.inputPath)) {
     ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
-      llvm::errs() << "tfc: error: " << diag.str() << "\n";
+      // Errors at an imported module's file location (checks on the whole
+      // module) name the file; importer messages already start with it.
+      std::string msg = diag.str();
+      llvm::errs() << "tfc: error: ";
+      if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
+        if (!StringRef(msg).starts_with(file.getFilename().getValue()))
+          llvm::errs() << file.getFilename().getValue() << ": ";
+      llvm::errs() << msg << "\n";
       return success();
     });
     if (isOnnx)
