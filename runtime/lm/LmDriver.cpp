@@ -159,10 +159,12 @@ struct Model {
     }
   }
 
+  /// Runs `count` tokens at `pos`; the entry writes `logitRows` rows of
+  /// logits (count, or 1 for tfc_prefill_last).
   void call(StepFn fn, int64_t *tokens, int64_t count, int64_t pos,
-            float *logits) {
+            float *logits, int64_t logitRows) {
     MemRef<1> t = makeMemRef<1>(tokens, {count});
-    MemRef<2> l = makeMemRef<2>(logits, {count, info.vocabSize});
+    MemRef<2> l = makeMemRef<2>(logits, {logitRows, info.vocabSize});
     fn(&weights, &t, pos, &kcache, &vcache, &l);
   }
 };
@@ -225,7 +227,8 @@ int generate(Model &model, const Options &opt, const Tokenizer *tokenizer,
   const bool lastOnly = !dump && model.entry.prefillLast;
   auto t0 = Clock::now();
   model.call(lastOnly ? model.entry.prefillLast : model.entry.prefill,
-             tokens.data(), numPrompt, 0, logits.floats());
+             tokens.data(), numPrompt, 0, logits.floats(),
+             lastOnly ? 1 : numPrompt);
   double prefillSeconds = secondsSince(t0);
 
   uint64_t seed = opt.seed;
@@ -243,7 +246,7 @@ int generate(Model &model, const Options &opt, const Tokenizer *tokenizer,
       const int64_t pos = numPrompt + k - 1;
       float *out = logits.floats() + (dump ? pos * vocab : 0);
       auto t1 = Clock::now();
-      model.call(model.entry.decode, &next, 1, pos, out);
+      model.call(model.entry.decode, &next, 1, pos, out, 1);
       decodeSeconds += secondsSince(t1);
       next = sampler.sample(out, static_cast<size_t>(vocab));
       printer.print(static_cast<int32_t>(next));
@@ -290,7 +293,8 @@ int perplexity(Model &model, const Options &opt,
     for (size_t i = 0; i < w.length; ++i)
       tokens[i] = text[w.begin + i];
     const int64_t len = static_cast<int64_t>(w.length);
-    model.call(model.entry.prefill, tokens.data(), len, 0, logits.floats());
+    model.call(model.entry.prefill, tokens.data(), len, 0, logits.floats(),
+               len);
     used = len;
     for (size_t j = 1; j < w.length; ++j)
       nll += tokenNll(logits.floats() + (j - 1) * size_t(vocab),
