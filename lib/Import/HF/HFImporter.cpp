@@ -120,8 +120,9 @@ private:
                                       : SmallVector<int64_t>{in, out};
     Value wv = weight(w, wShape);
     Value bv = bias.empty() ? Value() : weight(bias, {out});
+    int64_t rows = cast<RankedTensorType>(x.getType()).getDimSize(0);
     return tfm::LinearOp::create(
-        b, l, t({seq, out}), x, wv, bv,
+        b, l, t({rows, out}), x, wv, bv,
         tfm::WeightLayoutAttr::get(b.getContext(), layout));
   }
   Value layerNorm(Location l, Value x, const std::string &base) {
@@ -308,7 +309,6 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen,
     SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
     x = tensor::ExtractSliceOp::create(b, hl, t({1, d}), x, offsets, sizes,
                                        strides);
-    seq = 1; // the rows the helpers below build types for
   }
   x = gpt2 ? layerNorm(loc(prefix + "ln_f"), x, prefix + "ln_f")
            : rmsNorm(loc("model.norm"), x, "model.norm.weight");
