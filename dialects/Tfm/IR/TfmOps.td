@@ -5,6 +5,7 @@
 
 include "Tfm/IR/TfmBase.td"
 include "Tfm/IR/TfmTensorOps.td"
+include "Tfm/IR/TfmMathOps.td"
 include "Tfm/IR/TfmNNOps.td"
 include "Tfm/IR/TfmAttentionOps.td"
 

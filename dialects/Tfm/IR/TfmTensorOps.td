@@ -124,5 +124,6 @@ def Tfm_AddOp : Tfm_BroadcastBinaryOp<"add", "addition", [Commutative]>;
 def Tfm_SubOp : Tfm_BroadcastBinaryOp<"sub", "subtraction">;
 def Tfm_MulOp : Tfm_BroadcastBinaryOp<"mul", "multiplication", [Commutative]>;
 def Tfm_DivOp : Tfm_BroadcastBinaryOp<"div", "division">;
+def Tfm_PowOp : Tfm_BroadcastBinaryOp<"pow", "power (lhs ^ rhs)">;
 
 #endif // TFM_TENSOR_OPS_TD

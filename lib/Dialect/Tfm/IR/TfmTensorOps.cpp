@@ -255,6 +255,7 @@ TFM_BINARY_VERIFY(AddOp)
 TFM_BINARY_VERIFY(SubOp)
 TFM_BINARY_VERIFY(MulOp)
 TFM_BINARY_VERIFY(DivOp)
+TFM_BINARY_VERIFY(PowOp)
 #undef TFM_BINARY_VERIFY
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
@@ -296,6 +297,18 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       *this, adaptor.getOperands(), Identity::One,
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return a / b;
+      },
+      [](const APInt &, const APInt &) -> std::optional<APInt> {
+        return std::nullopt;
+      });
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  // x ^ 1 == x; constants are left to the lowering (pow is rare in folds).
+  return foldBinary(
+      *this, adaptor.getOperands(), Identity::One,
+      [](const APFloat &, const APFloat &) -> std::optional<APFloat> {
+        return std::nullopt;
       },
       [](const APInt &, const APInt &) -> std::optional<APInt> {
         return std::nullopt;
