@@ -59,4 +59,116 @@ def TfmPackLinearWeights : Pass<"tfm-pack-linear-weights"> {
   ];
 }
 
+def TfmFuseNorms : Pass<"tfm-fuse-norms"> {
+  let summary = "Recompose LayerNorm and RMSNorm from primitive chains";
+  let description = [{
+    Raises the primitive chains exporters write for normalizations to
+    `tfm.layer_norm` and `tfm.rms_norm` (see docs/passes/fusion.md for the
+    accepted forms and near misses).
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (layer_norm and rms_norm)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
+def TfmFuseActivations : Pass<"tfm-fuse-activations"> {
+  let summary = "Recompose GELU, SiLU and SwiGLU from primitive chains";
+  let description = [{
+    Raises GELU (erf and tanh forms), SiLU (`x * sigmoid(x)`) and SwiGLU
+    (`silu(gate) * up`) chains to `tfm.gelu`, `tfm.silu` and `tfm.swiglu`.
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (activations)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
+def TfmFuseLinearBias : Pass<"tfm-fuse-linear-bias"> {
+  let summary = "Fold bias additions into tfm.linear";
+  let description = [{
+    `add(linear(x, w), b)` with a bias vector `b` over the output features
+    becomes `linear(x, w, b)`, so that the bias is added in the matmul
+    kernel's epilogue.
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (bias epilogues)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
+def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
+  let summary = "Recompose scaled dot-product attention";
+  let description = [{
+    Raises `softmax(scale * Q K^T + mask) V` chains, with the head split and
+    merge reshapes and transposes around them and a causal mask in any of
+    the forms exporters write, to `tfm.attention`.
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (attention)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
+def TfmFuseRotary : Pass<"tfm-fuse-rotary"> {
+  let summary = "Recompose rotary position embeddings";
+  let description = [{
+    Raises `x * cos + rotate_half(x) * sin` chains whose tables are computed
+    from positions to `tfm.rotary`.
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (rotary)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
+def TfmMergeParallelLinears : Pass<"tfm-merge-parallel-linears"> {
+  let summary = "Merge linears that read the same input";
+  let description = [{
+    Two or more `tfm.linear` ops on the same input whose weights are
+    `tfm.weight`s with the same layout (e.g. the Q, K and V projections)
+    become one linear over the concatenated weights, followed by slices.
+    With `report`, every rewrite and near miss is a remark (see
+    FusionReport.h).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (merges)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
 #endif // TFM_TRANSFORMS_PASSES_TD
