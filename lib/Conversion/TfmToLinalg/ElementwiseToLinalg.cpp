@@ -22,68 +22,6 @@ using namespace mlir::tfc::lowering;
 
 namespace {
 
-using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// Map reading `operand` (aligned at the trailing dimension) inside a loop
-/// nest of the result's rank.
-AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result) {
-  MLIRContext *ctx = result.getContext();
-  int64_t r = result.getRank(), t = operand.getRank();
-  SmallVector<AffineExpr> exprs;
-  for (int64_t j = 0; j < t; ++j) {
-    int64_t i = r - t + j;
-    if (operand.getDimSize(j) == 1 && result.getDimSize(i) != 1)
-      exprs.push_back(getAffineConstantExpr(0, ctx));
-    else
-      exprs.push_back(getAffineDimExpr(i, ctx));
-  }
-  return AffineMap::get(r, 0, exprs, ctx);
-}
-
-/// Emits result = fn(operands...) elementwise with numpy broadcasting.
-Value emitElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                      ValueRange operands, ScalarFn fn) {
-  int64_t r = resultType.getRank();
-  // A dynamic dimension that only size-1 operands reach is 1.
-  SmallVector<OpFoldResult> sizes(r, b.getIndexAttr(1));
-  for (int64_t i = 0; i < r; ++i) {
-    if (!resultType.isDynamicDim(i))
-      continue;
-    // Dynamic dimensions are never broadcast: take one from an operand
-    // that has this dimension.
-    for (Value v : operands) {
-      auto t = cast<RankedTensorType>(v.getType());
-      int64_t j = i - (r - t.getRank());
-      if (j >= 0 && t.getDimSize(j) != 1) {
-        sizes[i] = tensor::getMixedSize(b, loc, v, j);
-        break;
-      }
-    }
-  }
-  SmallVector<AffineMap> maps;
-  for (Value v : operands)
-    maps.push_back(
-        broadcastMap(cast<RankedTensorType>(v.getType()), resultType));
-  maps.push_back(identityMap(b.getContext(), r));
-  Value init = createEmpty(b, loc, resultType, sizes);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
-      parallelIters(r), [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value v = fn(nb, nl, args.drop_back());
-        linalg::YieldOp::create(nb, nl, v);
-      });
-  return generic.getResult(0);
-}
-
-/// Applies a float function in f32 and converts back to the element type.
-Value inF32(OpBuilder &b, Location loc, ValueRange args, Type elemType,
-            function_ref<Value(ValueRange)> fn) {
-  SmallVector<Value> ext;
-  for (Value a : args)
-    ext.push_back(extendToF32(b, loc, a));
-  return truncateTo(b, loc, fn(ext), elemType);
-}
-
 template <typename OpTy, typename FloatOp, typename IntOp>
 struct BinaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;

@@ -49,6 +49,25 @@ Value truncateTensor(OpBuilder &b, Location loc, Value f32Tensor,
 /// Index scalar to f32 (through i64).
 Value indexToF32(OpBuilder &b, Location loc, Value index);
 
+/// Scalar body of an elementwise generic: the operands' elements in, the
+/// result element out.
+using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Map reading `operand` (aligned at the trailing dimension) inside a loop
+/// nest of the result's rank; its size-1 dimensions that the result
+/// stretches read index 0.
+AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result);
+
+/// Emits result = fn(operands...) elementwise with numpy broadcasting as one
+/// all-parallel linalg.generic. Dynamic result sizes come from an operand
+/// that has the dimension (dynamic dimensions are never broadcast).
+Value emitElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                      ValueRange operands, ScalarFn fn);
+
+/// Applies a float function in f32 and converts back to `elemType`.
+Value inF32(OpBuilder &b, Location loc, ValueRange args, Type elemType,
+            function_ref<Value(ValueRange)> fn);
+
 } // namespace mlir::tfc::lowering
 
 #endif // TFC_LIB_CONVERSION_TFMTOLINALG_LOWERINGUTILS_H

@@ -26,6 +26,7 @@ void mlir::tfc::populateTfmToLinalgPatterns(RewritePatternSet &patterns) {
   populateTfmLinearToLinalgPatterns(patterns);
   populateTfmShapeToTensorPatterns(patterns);
   populateTfmAttentionToLinalgPatterns(patterns);
+  populateTfmMathToLinalgPatterns(patterns);
 }
 
 namespace {

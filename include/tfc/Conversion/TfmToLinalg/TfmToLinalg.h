@@ -21,6 +21,7 @@ void populateTfmNormToLinalgPatterns(RewritePatternSet &patterns);
 void populateTfmLinearToLinalgPatterns(RewritePatternSet &patterns);
 void populateTfmShapeToTensorPatterns(RewritePatternSet &patterns);
 void populateTfmAttentionToLinalgPatterns(RewritePatternSet &patterns);
+void populateTfmMathToLinalgPatterns(RewritePatternSet &patterns);
 
 void populateTfmToLinalgPatterns(RewritePatternSet &patterns);
 
