@@ -390,16 +390,139 @@ Value broadcastSource(Value v) {
   return src;
 }
 
+std::pair<Value, int64_t> dimOrigin(Value v, int64_t d) {
+  for (int i = 0; i < 256 && stepBack(v, d); ++i) {
+  }
+  return {v, d};
+}
+
 bool sameDimSize(Value a, int64_t da, Value b, int64_t db) {
   auto at = cast<RankedTensorType>(a.getType());
   auto bt = cast<RankedTensorType>(b.getType());
   if (!at.isDynamicDim(da) || !bt.isDynamicDim(db))
     return at.getDimSize(da) == bt.getDimSize(db);
-  for (int i = 0; i < 256 && stepBack(a, da); ++i) {
+  return dimOrigin(a, da) == dimOrigin(b, db);
+}
+
+LinearIndex addLinear(LinearIndex a, const LinearIndex &b, int64_t sign) {
+  a.constant += sign * b.constant;
+  for (auto [atom, c] : b.terms)
+    if ((a.terms[atom] += sign * c) == 0)
+      a.terms.erase(atom);
+  return a;
+}
+
+namespace {
+
+/// True for an integer or index scalar, or an integer tensor of one element.
+bool isScalarInt(Value v) {
+  Type t = v.getType();
+  if (t.isIndex() || isa<IntegerType>(t))
+    return true;
+  auto rt = dyn_cast<RankedTensorType>(t);
+  return rt && rt.hasStaticShape() && rt.getNumElements() == 1 &&
+         isa<IntegerType>(rt.getElementType());
+}
+
+std::optional<LinearIndex> linearIndexImpl(Value v, int depth) {
+  if (depth > 32 || !isScalarInt(v))
+    return std::nullopt;
+  auto rec = [&](Value x) { return linearIndexImpl(x, depth + 1); };
+  auto constant = [](int64_t c) {
+    LinearIndex l;
+    l.constant = c;
+    return l;
+  };
+  Operation *op = v.getDefiningOp();
+  if (!op)
+    return std::nullopt;
+  if (isa<arith::ConstantOp>(op)) {
+    auto c = splatValue(v);
+    if (!c || *c != std::trunc(*c))
+      return std::nullopt;
+    return constant(static_cast<int64_t>(*c));
   }
-  for (int i = 0; i < 256 && stepBack(b, db); ++i) {
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
+          arith::TruncIOp, CastOp, ReshapeOp, tensor::FromElementsOp>(op) &&
+      op->getNumOperands() == 1)
+    return rec(op->getOperand(0));
+  if (auto e = dyn_cast<tensor::ExtractOp>(op)) {
+    Value t = e.getTensor();
+    if (auto fe = t.getDefiningOp<tensor::FromElementsOp>()) {
+      // The element at constant indices of a small tensor.
+      auto type = fe.getType();
+      if (!type.hasStaticShape())
+        return std::nullopt;
+      int64_t flat = 0;
+      for (auto [i, idx] : llvm::enumerate(e.getIndices())) {
+        auto c = getConstantIntValue(idx);
+        if (!c)
+          return std::nullopt;
+        flat = flat * type.getDimSize(i) + *c;
+      }
+      if (flat < 0 || flat >= static_cast<int64_t>(fe.getElements().size()))
+        return std::nullopt;
+      return rec(fe.getElements()[flat]);
+    }
+    return rec(t);
   }
-  return a == b && da == db;
+  if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+    auto idx = dim.getConstantIndex();
+    auto st = dyn_cast<RankedTensorType>(dim.getSource().getType());
+    if (!idx || !st)
+      return std::nullopt;
+    if (!st.isDynamicDim(*idx))
+      return constant(st.getDimSize(*idx));
+    auto [root, rd] = dimOrigin(dim.getSource(), *idx);
+    LinearIndex l;
+    l.terms[{root.getAsOpaquePointer(), rd}] = 1;
+    return l;
+  }
+  if (isa<arith::AddIOp, arith::SubIOp, AddOp, SubOp>(op)) {
+    auto a = rec(op->getOperand(0)), b = rec(op->getOperand(1));
+    if (!a || !b)
+      return std::nullopt;
+    return addLinear(*a, *b, isa<arith::SubIOp, SubOp>(op) ? -1 : 1);
+  }
+  if (isa<arith::MulIOp, MulOp>(op)) {
+    auto a = rec(op->getOperand(0)), b = rec(op->getOperand(1));
+    if (!a || !b || (!a->isConstant() && !b->isConstant()))
+      return std::nullopt;
+    if (!a->isConstant())
+      std::swap(a, b);
+    LinearIndex out = *b;
+    out.constant *= a->constant;
+    for (auto &[atom, c] : out.terms)
+      c *= a->constant;
+    if (a->constant == 0)
+      out.terms.clear();
+    return out;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<LinearIndex> linearIndex(Value v) {
+  return linearIndexImpl(v, 0);
+}
+
+std::optional<LinearIndex> linearIndex(OpFoldResult ofr) {
+  if (auto c = getConstantIntValue(ofr)) {
+    LinearIndex l;
+    l.constant = *c;
+    return l;
+  }
+  return linearIndex(cast<Value>(ofr));
+}
+
+Value skipIdentityCasts(Value v) {
+  while (auto c = v.getDefiningOp<CastOp>()) {
+    if (c.getInput().getType() != c.getType())
+      break;
+    v = c.getInput();
+  }
+  return v;
 }
 
 Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
@@ -431,7 +554,10 @@ SmallVector<int64_t> squeezedShape(ArrayRef<int64_t> shape) {
 }
 
 std::optional<int64_t> constantIndex(OpFoldResult ofr) {
-  return getConstantIntValue(ofr);
+  auto l = linearIndex(ofr);
+  if (!l || !l->isConstant())
+    return std::nullopt;
+  return l->constant;
 }
 
 bool isWholeDim(OpFoldResult size, Value src, int64_t dim) {

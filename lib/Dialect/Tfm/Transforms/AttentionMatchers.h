@@ -16,6 +16,8 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <map>
+
 #include <optional>
 
 namespace mlir::tfm::match {
@@ -41,6 +43,28 @@ Value broadcastSource(Value v);
 /// back to the same dimension of one value.
 bool sameDimSize(Value a, int64_t da, Value b, int64_t db);
 
+/// The dimension that dimension `d` of `v` provably has the size of, found
+/// by following the data flow back as far as it goes.
+std::pair<Value, int64_t> dimOrigin(Value v, int64_t d);
+
+/// An integer computed at run time as a sum of constant multiples of tensor
+/// dimensions (identified by their dimOrigin) plus a constant: slice offsets
+/// like `key_len - query_len`, whichever of index arithmetic, tensor.extract
+/// or one-element tfm arithmetic computes them.
+struct LinearIndex {
+  std::map<std::pair<void *, int64_t>, int64_t> terms;
+  int64_t constant = 0;
+  bool isConstant() const { return terms.empty(); }
+};
+std::optional<LinearIndex> linearIndex(Value v);
+/// a + sign * b.
+LinearIndex addLinear(LinearIndex a, const LinearIndex &b, int64_t sign);
+std::optional<LinearIndex> linearIndex(OpFoldResult ofr);
+
+/// `v` without `tfm.cast`s to the type it already has (exporters write
+/// `.float()` and `.to(dtype)` calls as Cast nodes).
+Value skipIdentityCasts(Value v);
+
 /// A `tfm.reshape` of `v` to `shape` (at most one dynamic dimension), or `v`
 /// itself when it already has that shape.
 Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
@@ -55,7 +79,8 @@ SmallVector<int64_t> squeezedShape(ArrayRef<int64_t> shape);
 /// operand of a slice that keeps the whole dimension).
 bool isWholeDim(OpFoldResult size, Value src, int64_t dim);
 
-/// The constant an OpFoldResult holds (an attribute or `arith.constant`).
+/// The constant an OpFoldResult holds (an attribute or a value that
+/// linearIndex reduces to a constant).
 std::optional<int64_t> constantIndex(OpFoldResult ofr);
 
 } // namespace mlir::tfm::match

@@ -109,6 +109,13 @@ double roundTo(Type elt, double x) {
   return x;
 }
 
+/// True when `a` and `b` have the same last two dimensions (the rows and
+/// columns of a mask; dynamic sizes are never broadcast).
+bool sameGrid(RankedTensorType a, RankedTensorType b) {
+  return a && b && a.getRank() >= 2 && b.getRank() >= 2 &&
+         a.getShape().take_back(2) == b.getShape().take_back(2);
+}
+
 /// True when all but the last two dimensions of `t` are 1.
 bool onlyLastTwo(RankedTensorType t) {
   if (t.getRank() < 2)
@@ -126,8 +133,8 @@ std::optional<AxisIndex> classifyIndex(Value v, int depth = 0) {
   if (!op)
     return std::nullopt;
   if (auto r = dyn_cast<RangeOp>(op)) {
-    auto start = getConstantIntValue(r.getStart());
-    auto delta = getConstantIntValue(r.getDelta());
+    auto start = constantIndex(r.getStart());
+    auto delta = constantIndex(r.getDelta());
     if (!start || !delta || *delta != 1)
       return std::nullopt;
     return AxisIndex{false, *start};
@@ -151,7 +158,8 @@ std::optional<AxisIndex> classifyIndex(Value v, int depth = 0) {
     return classifyIndex(src, depth + 1);
   if (auto c = dyn_cast<CastOp>(op)) {
     // Integer indices convert exactly (positions stay far below 2^24).
-    if (!isa<IntegerType>(ttype(c.getInput()).getElementType()))
+    if (!isa<IntegerType>(ttype(c.getInput()).getElementType()) &&
+        c.getInput().getType() != c.getType())
       return std::nullopt;
     return classifyIndex(c.getInput(), depth + 1);
   }
@@ -238,6 +246,14 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
   auto vt = ttype(v);
   if (!vt || vt.getRank() < 2)
     return std::nullopt;
+  // An operand of an elementwise op: a triangle only if it is not broadcast
+  // along the rows or columns (a splat may be anything).
+  auto onGrid = [&](Value x) -> std::optional<Triangle> {
+    auto t = rec(x);
+    if (t && !t->isSplat() && !sameGrid(ttype(x), vt))
+      return std::nullopt;
+    return t;
+  };
   Type elt = vt.getElementType();
 
   if (auto c = dyn_cast<arith::ConstantOp>(op)) {
@@ -249,18 +265,22 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
     int64_t rank = s.getSourceType().getRank();
     if (s.getType().getRank() != rank)
       return std::nullopt;
+    // The offsets may be run-time values whose difference is known, as in
+    // GPT-2's bias[key_len - query_len : key_len, :key_len] when the query
+    // and key lengths are the same dimension.
     auto offsets = s.getMixedOffsets(), strides = s.getMixedStrides();
-    auto r0 = constantIndex(offsets[rank - 2]);
-    auto c0 = constantIndex(offsets[rank - 1]);
+    auto r0 = linearIndex(offsets[rank - 2]);
+    auto c0 = linearIndex(offsets[rank - 1]);
     auto rs = constantIndex(strides[rank - 2]);
     auto cs = constantIndex(strides[rank - 1]);
     if (!r0 || !c0 || !rs || !cs || *rs != 1 || *cs != 1)
       return std::nullopt;
+    LinearIndex shift = addLinear(*r0, *c0, -1);
     auto inner = rec(s.getSource());
-    if (!inner)
+    if (!inner || !shift.isConstant())
       return std::nullopt;
     if (!inner->isSplat())
-      inner->k += *r0 - *c0;
+      inner->k += shift.constant;
     return inner;
   }
   if (isa<ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
@@ -288,7 +308,7 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
   if (isa<EqualOp, LessOp, GreaterOp>(op)) {
     if (auto tri = compareIndices(op))
       return tri;
-    auto a = rec(op->getOperand(0)), b = rec(op->getOperand(1));
+    auto a = onGrid(op->getOperand(0)), b = onGrid(op->getOperand(1));
     if (!a || !b)
       return std::nullopt;
     return combine({*a, *b}, [&](ArrayRef<double> x) -> double {
@@ -300,8 +320,8 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
     });
   }
   if (auto w = dyn_cast<WhereOp>(op)) {
-    auto c = rec(w.getCondition()), a = rec(w.getTrueValue()),
-         b = rec(w.getFalseValue());
+    auto c = onGrid(w.getCondition()), a = onGrid(w.getTrueValue()),
+         b = onGrid(w.getFalseValue());
     if (!c || !a || !b)
       return std::nullopt;
     return combine({*c, *a, *b}, [](ArrayRef<double> x) {
@@ -309,7 +329,7 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
     });
   }
   if (isa<NotOp, NegOp, CastOp>(op)) {
-    auto a = rec(op->getOperand(0));
+    auto a = onGrid(op->getOperand(0));
     if (!a)
       return std::nullopt;
     return combine({*a}, [&](ArrayRef<double> x) {
@@ -323,7 +343,7 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
   if (isa<AddOp, SubOp, MulOp, DivOp>(op)) {
     if (isa<IntegerType>(elt) && isa<DivOp>(op))
       return std::nullopt;
-    auto a = rec(op->getOperand(0)), b = rec(op->getOperand(1));
+    auto a = onGrid(op->getOperand(0)), b = onGrid(op->getOperand(1));
     if (!a || !b)
       return std::nullopt;
     return combine({*a, *b}, [&](ArrayRef<double> x) {
@@ -358,6 +378,7 @@ struct Traced {
 Traced trace(Value v, SmallVector<Label> labels, double *scale) {
   Traced t;
   for (int step = 0; step < 64; ++step) {
+    v = skipIdentityCasts(v);
     Operation *op = v.getDefiningOp();
     if (!op)
       break;
@@ -510,6 +531,7 @@ struct AttentionMatch {
 /// Peels constant scale factors off the scores down to the QK^T matmul.
 MatmulOp peelScale(Value s, double &scale, std::string &why) {
   for (int step = 0; step < 16; ++step) {
+    s = skipIdentityCasts(s);
     Operation *op = s.getDefiningOp();
     if (auto m = dyn_cast_or_null<MatmulOp>(op))
       return m;
@@ -574,7 +596,7 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
   }
 
   // The mask, if any, and the scaled scores under it.
-  Value x = sm.getInput();
+  Value x = skipIdentityCasts(sm.getInput());
   double scale = 1.0;
   MatmulOp qk;
   std::optional<Triangle> mask;
@@ -605,6 +627,9 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
       return failure();
     }
     mask = classifyMask(w.getCondition());
+    if (mask && !mask->isSplat() &&
+        !sameGrid(ttype(w.getCondition()), ttype(w.getResult())))
+      mask.reset();
     hasMask = true;
   } else if (auto a = x.getDefiningOp<AddOp>()) {
     for (int i = 0; i < 2 && !qk; ++i) {
@@ -617,6 +642,9 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
         qk = mm;
         scale = s;
         mask = classifyMask(m);
+        if (mask && !mask->isSplat() &&
+            !sameGrid(ttype(m), ttype(a.getResult())))
+          mask.reset();
       } else if (why.empty() || reason == "scale is not a constant") {
         why = reason;
       }

@@ -49,12 +49,12 @@ struct RotaryMatch {
 
 /// `v` without reshapes around it (they keep the row-major element order).
 Value peelReshapes(Value v) {
-  while (Operation *op = v.getDefiningOp()) {
+  while (Operation *op = skipIdentityCasts(v).getDefiningOp()) {
     if (!isa<ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op))
       break;
     v = op->getOperand(0);
   }
-  return v;
+  return skipIdentityCasts(v);
 }
 
 RankedTensorType ttype(Value v) {
@@ -96,8 +96,9 @@ Value integerPositions(Value v) {
       return {};
     v = peelReshapes(t.getInput());
   }
+  // f32 holds every position below 2^24 exactly (f16 would not).
   auto cast = v.getDefiningOp<CastOp>();
-  if (!cast || !isa<FloatType>(ttype(cast.getResult()).getElementType()))
+  if (!cast || !ttype(cast.getResult()).getElementType().isF32())
     return {};
   Value p = peelReshapes(cast.getInput());
   Type elt = ttype(p).getElementType();

@@ -78,3 +78,43 @@ func.func @gpt2_inverted_where(%q: tensor<1x4x?x16xf32>, %v: tensor<1x4x?x16xf32
   %o = tfm.matmul %p, %v : tensor<1x4x?x?xf32>, tensor<1x4x?x16xf32> -> tensor<1x4x?x16xf32>
   return %o : tensor<1x4x?x16xf32>
 }
+
+// The mask slice as transformers writes it, bias[:, :, key_len - query_len :
+// key_len, :key_len], with the offset computed at run time from the two
+// lengths (the same dimension of the input here), and the scores cast to
+// their own type before the where.
+// CHECK-LABEL: func.func @gpt2_key_offset
+// CHECK: tfm.attention {{.*}} {causal, scale = 1.250000e-01 : f32} : tensor<?x4x64xf32>, tensor<?x4x64xf32>, tensor<?x4x64xf32> -> tensor<?x4x64xf32>
+// CHECK-NOT: tfm.softmax
+func.func @gpt2_key_offset(%qkv: tensor<1x?x768xf32>) -> tensor<1x?x256xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %s = tensor.dim %qkv, %c1 : tensor<1x?x768xf32>
+  %q0 = tensor.extract_slice %qkv[0, 0, 0] [1, %s, 256] [1, 1, 1] : tensor<1x?x768xf32> to tensor<1x?x256xf32>
+  %k0 = tensor.extract_slice %qkv[0, 0, 256] [1, %s, 256] [1, 1, 1] : tensor<1x?x768xf32> to tensor<1x?x256xf32>
+  %v0 = tensor.extract_slice %qkv[0, 0, 512] [1, %s, 256] [1, 1, 1] : tensor<1x?x768xf32> to tensor<1x?x256xf32>
+  %q1 = tfm.reshape %q0 : tensor<1x?x256xf32> -> tensor<1x?x4x64xf32>
+  %q = tfm.transpose %q1 [0, 2, 1, 3] : tensor<1x?x4x64xf32> -> tensor<1x4x?x64xf32>
+  %k1 = tfm.reshape %k0 : tensor<1x?x256xf32> -> tensor<1x?x4x64xf32>
+  %kt = tfm.transpose %k1 [0, 2, 3, 1] : tensor<1x?x4x64xf32> -> tensor<1x4x64x?xf32>
+  %v1 = tfm.reshape %v0 : tensor<1x?x256xf32> -> tensor<1x?x4x64xf32>
+  %v = tfm.transpose %v1 [0, 2, 1, 3] : tensor<1x?x4x64xf32> -> tensor<1x4x?x64xf32>
+  %scores = tfm.matmul %q, %kt : tensor<1x4x?x64xf32>, tensor<1x4x64x?xf32> -> tensor<1x4x?x?xf32>
+  %d = arith.constant dense<8.000000e+00> : tensor<f32>
+  %scaled = tfm.div %scores, %d : tensor<1x4x?x?xf32>, tensor<f32> -> tensor<1x4x?x?xf32>
+  %ql = tensor.dim %q, %c2 : tensor<1x4x?x64xf32>
+  %kl = tensor.dim %kt, %c3 : tensor<1x4x64x?xf32>
+  %off = arith.subi %kl, %ql : index
+  %bias = arith.constant dense<[[[[true, false, false, false, false, false, false, false], [true, true, false, false, false, false, false, false], [true, true, true, false, false, false, false, false], [true, true, true, true, false, false, false, false], [true, true, true, true, true, false, false, false], [true, true, true, true, true, true, false, false], [true, true, true, true, true, true, true, false], [true, true, true, true, true, true, true, true]]]]> : tensor<1x1x8x8xi1>
+  %mask = tensor.extract_slice %bias[0, 0, %off, 0] [1, 1, %ql, %kl] [1, 1, 1, 1] : tensor<1x1x8x8xi1> to tensor<1x1x?x?xi1>
+  %min = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %same = tfm.cast %scaled : tensor<1x4x?x?xf32> -> tensor<1x4x?x?xf32>
+  %masked = tfm.where %mask, %same, %min : tensor<1x1x?x?xi1>, tensor<1x4x?x?xf32>, tensor<f32> -> tensor<1x4x?x?xf32>
+  // expected-remark @+1 {{fusion attention: fused}}
+  %p = tfm.softmax %masked {axis = -1 : i64} : tensor<1x4x?x?xf32>
+  %o = tfm.matmul %p, %v : tensor<1x4x?x?xf32>, tensor<1x4x?x64xf32> -> tensor<1x4x?x64xf32>
+  %ot = tfm.transpose %o [0, 2, 1, 3] : tensor<1x4x?x64xf32> -> tensor<1x?x4x64xf32>
+  %y = tfm.reshape %ot : tensor<1x?x4x64xf32> -> tensor<1x?x256xf32>
+  return %y : tensor<1x?x256xf32>
+}

@@ -5,7 +5,7 @@
 // its softmax, as a near miss with the reason.
 
 // CHECK-NOT: tfm.attention
-// CHECK-COUNT-10: tfm.softmax
+// CHECK-COUNT-11: tfm.softmax
 // CHECK-NOT: tfm.attention
 
 // triu(full(min), 0) also masks the diagonal: not the causal mask.
@@ -144,6 +144,21 @@ func.func @two_masks(%q: tensor<1x4x4x16xf32>, %v: tensor<1x4x4x16xf32>, %pad: t
   %padded = tfm.add %masked, %pad : tensor<1x4x4x4xf32>, tensor<1x1x1x4xf32> -> tensor<1x4x4x4xf32>
   // expected-remark @+1 {{fusion attention: near miss: the scores are not scale * Q K^T}}
   %p = tfm.softmax %padded {axis = -1 : i64} : tensor<1x4x4x4xf32>
+  %o = tfm.matmul %p, %v : tensor<1x4x4x4xf32>, tensor<1x4x4x16xf32> -> tensor<1x4x4x16xf32>
+  return %o : tensor<1x4x4x16xf32>
+}
+
+// A triangle over [S, 1] broadcast along the keys is constant along each
+// row, whatever trilu made of it.
+func.func @mask_broadcast_along_keys(%q: tensor<1x4x4x16xf32>, %v: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+  %kt = tfm.transpose %q [0, 1, 3, 2] : tensor<1x4x4x16xf32> -> tensor<1x4x16x4xf32>
+  %scores = tfm.matmul %q, %kt : tensor<1x4x4x16xf32>, tensor<1x4x16x4xf32> -> tensor<1x4x4x4xf32>
+  %ones = arith.constant dense<true> : tensor<4x1xi1>
+  %tri = tfm.trilu %ones : tensor<4x1xi1>
+  %min = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %masked = tfm.where %tri, %scores, %min : tensor<4x1xi1>, tensor<1x4x4x4xf32>, tensor<f32> -> tensor<1x4x4x4xf32>
+  // expected-remark @+1 {{fusion attention: near miss: mask is not causal (not a triangle known at compile time)}}
+  %p = tfm.softmax %masked {axis = -1 : i64} : tensor<1x4x4x4xf32>
   %o = tfm.matmul %p, %v : tensor<1x4x4x4xf32>, tensor<1x4x4x16xf32> -> tensor<1x4x4x16xf32>
   return %o : tensor<1x4x4x16xf32>
 }
