@@ -21,6 +21,12 @@ def TfmBindWeights : Pass<"tfm-bind-weights", "ModuleOp"> {
     `tfm.weight_bytes`. The driver
     writes the blob from the checkpoint in exactly that layout.
 
+    A `tensor.concat` whose operands are all `tfm.weight`s (as
+    --tfm-merge-parallel-linears creates) is bound as ONE composite entry
+    `{offset, type, axis, parts = [{name, type[, permutation]}, ...]}`: the
+    driver writes the parts concatenated along `axis`. A `tfm.weight` that
+    is read only by such concatenations gets no entry of its own.
+
     A name used with two different types, or a weight read by a function
     that is called from elsewhere in the module, is reported as an error.
   }];
@@ -155,12 +161,24 @@ def TfmFuseRotary : Pass<"tfm-fuse-rotary"> {
 def TfmMergeParallelLinears : Pass<"tfm-merge-parallel-linears"> {
   let summary = "Merge linears that read the same input";
   let description = [{
-    Two or more `tfm.linear` ops on the same input whose weights are
-    `tfm.weight`s with the same layout (e.g. the Q, K and V projections)
-    become one linear over the concatenated weights, followed by slices.
-    With `report`, every rewrite and near miss is a remark (see
-    FusionReport.h).
+    Two or more `tfm.linear` ops in one block that read the same input and
+    whose weights are `tfm.weight`s (with or without a `permutation`) with
+    the same layout (e.g. LLaMA's q/k/v or gate/up projections) become one
+    linear over the weights concatenated along the output-feature axis
+    (`tensor.concat` of the `tfm.weight`s: dim 0 for `out_in`, dim 1 for
+    `in_out`), followed by a `tensor.extract_slice` of the result's last
+    dimension per original linear. --tfm-bind-weights lays such a
+    concatenation out as one composite blob entry.
+
+    When every linear has a `tfm.weight` bias, the biases are concatenated
+    the same way into the merged linear's bias. Otherwise the merged linear
+    has no bias and each slice whose linear had one adds it (`tfm.add`).
+
+    With `report`, every rewrite and near miss (a value still read by two or
+    more linears of one block) is a remark (see FusionReport.h); the
+    pattern is `parallel_linears`.
   }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark for each rewrite and each near miss">
