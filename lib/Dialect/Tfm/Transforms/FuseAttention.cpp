@@ -528,9 +528,23 @@ struct AttentionMatch {
   int64_t heads, kvHeads;
 };
 
-/// Peels constant scale factors off the scores down to the QK^T matmul.
-MatmulOp peelScale(Value s, double &scale, std::string &why) {
+/// `v` and the identity casts it is computed by, appended to `chain`.
+void appendCasts(Value v, SmallVectorImpl<Value> &chain) {
+  chain.push_back(v);
+  while (auto c = v.getDefiningOp<CastOp>()) {
+    if (c.getInput().getType() != c.getType())
+      break;
+    v = c.getInput();
+    chain.push_back(v);
+  }
+}
+
+/// Peels constant scale factors off the scores down to the QK^T matmul; the
+/// values on the way (the matmul's result included) go to `chain`.
+MatmulOp peelScale(Value s, double &scale, std::string &why,
+                   SmallVectorImpl<Value> &chain) {
   for (int step = 0; step < 16; ++step) {
+    appendCasts(s, chain);
     s = skipIdentityCasts(s);
     Operation *op = s.getDefiningOp();
     if (auto m = dyn_cast_or_null<MatmulOp>(op))
@@ -559,9 +573,10 @@ MatmulOp peelScale(Value s, double &scale, std::string &why) {
 }
 
 /// The matmul that multiplies the probabilities `p` with V (through casts
-/// to the same type).
-MatmulOp findPV(Value p) {
+/// to the same type, appended to `chain` with `p`).
+MatmulOp findPV(Value p, SmallVectorImpl<Value> &chain) {
   for (int step = 0; step < 4; ++step) {
+    chain.push_back(p);
     Value next;
     for (OpOperand &use : p.getUses()) {
       if (auto m = dyn_cast<MatmulOp>(use.getOwner());
@@ -589,13 +604,17 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
     why = "the scores are not [1, heads, seq, seq] or [heads, seq, seq]";
     return failure();
   }
-  MatmulOp pv = findPV(sm.getResult());
+  // The values from QK^T to the probabilities; each must feed only the
+  // next op, or fusing would recompute it.
+  SmallVector<Value> probs, scoresChain, maskChain;
+  MatmulOp pv = findPV(sm.getResult(), probs);
   if (!pv) {
     why = "the probabilities do not multiply V";
     return failure();
   }
 
   // The mask, if any, and the scaled scores under it.
+  appendCasts(sm.getInput(), maskChain);
   Value x = skipIdentityCasts(sm.getInput());
   double scale = 1.0;
   MatmulOp qk;
@@ -612,9 +631,11 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
         continue;
       double s = 1.0;
       std::string reason;
-      if (MatmulOp m = peelScale(scores, s, reason)) {
+      SmallVector<Value> chain;
+      if (MatmulOp m = peelScale(scores, s, reason, chain)) {
         qk = m;
         scale = s;
+        scoresChain = chain;
         fill = *f;
         scoresIfTrue = i == 0;
       } else {
@@ -638,9 +659,11 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
         continue;
       double s = 1.0;
       std::string reason;
-      if (MatmulOp mm = peelScale(scores, s, reason)) {
+      SmallVector<Value> chain;
+      if (MatmulOp mm = peelScale(scores, s, reason, chain)) {
         qk = mm;
         scale = s;
+        scoresChain = chain;
         mask = classifyMask(m);
         if (mask && !mask->isSplat() &&
             !sameGrid(ttype(m), ttype(a.getResult())))
@@ -656,7 +679,7 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
     }
     hasMask = true;
   } else {
-    qk = peelScale(x, scale, why);
+    qk = peelScale(x, scale, why, scoresChain);
     if (!qk)
       return failure();
   }
@@ -752,6 +775,14 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
     why = "cannot prove that the query and key lengths are equal";
     return failure();
   }
+  for (auto [chain, name] : {std::pair{&scoresChain, "the scores"},
+                             std::pair{&maskChain, "the masked scores"},
+                             std::pair{&probs, "the probabilities"}})
+    for (Value v : *chain)
+      if (!v.hasOneUse()) {
+        why = std::string("intermediate value (") + name + ") has other users";
+        return failure();
+      }
   m.scale = scale * qScale * kScale;
   if (!(m.scale > 0.0) || !std::isfinite(m.scale)) {
     why = "scale is not positive";

@@ -341,6 +341,19 @@ FailureOr<RotaryMatch> matchRotary(AddOp add, std::string &why) {
     return failure();
   }
 
+  // Intermediate values used elsewhere would be recomputed.
+  std::pair<Value, const char *> intermediates[] = {
+      {m0.getResult(), "x * cos"},
+      {m1.getResult(), "rotate_half(x) * sin"},
+      {rotated, "rotate_half(x)"},
+      {neg.getResult(), "-x2"}};
+  for (auto [v, name] : intermediates) {
+    if (!v.hasOneUse()) {
+      why = std::string("intermediate value (") + name + ") has other users";
+      return failure();
+    }
+  }
+
   std::optional<double> theta = recoverTheta(inv);
   if (!theta) {
     why = "inv_freq is not theta^(-2i/d) for any theta";
@@ -421,8 +434,10 @@ struct FuseRotaryPass : tfm::impl::TfmFuseRotaryBase<FuseRotaryPass> {
           if (!isa<MulOp>(user))
             continue;
           anchor = true;
-          auto add = dyn_cast<AddOp>(
-              user->hasOneUse() ? *user->getUsers().begin() : nullptr);
+          AddOp add;
+          for (Operation *u : user->getUsers())
+            if (auto a = dyn_cast<AddOp>(u); a && !add)
+              add = a;
           if (!add) {
             reason = "x * cos is not added to rotate_half(x) * sin";
             break;

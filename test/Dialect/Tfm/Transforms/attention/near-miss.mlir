@@ -5,7 +5,7 @@
 // its softmax, as a near miss with the reason.
 
 // CHECK-NOT: tfm.attention
-// CHECK-COUNT-11: tfm.softmax
+// CHECK-COUNT-12: tfm.softmax
 // CHECK-NOT: tfm.attention
 
 // triu(full(min), 0) also masks the diagonal: not the causal mask.
@@ -161,4 +161,15 @@ func.func @mask_broadcast_along_keys(%q: tensor<1x4x4x16xf32>, %v: tensor<1x4x4x
   %p = tfm.softmax %masked {axis = -1 : i64} : tensor<1x4x4x4xf32>
   %o = tfm.matmul %p, %v : tensor<1x4x4x4xf32>, tensor<1x4x4x16xf32> -> tensor<1x4x4x16xf32>
   return %o : tensor<1x4x4x16xf32>
+}
+
+// The probabilities are returned too (output_attentions): fusing would
+// compute the attention twice.
+func.func @probabilities_used(%q: tensor<1x4x4x16xf32>, %v: tensor<1x4x4x16xf32>) -> (tensor<1x4x4x16xf32>, tensor<1x4x4x4xf32>) {
+  %kt = tfm.transpose %q [0, 1, 3, 2] : tensor<1x4x4x16xf32> -> tensor<1x4x16x4xf32>
+  %scores = tfm.matmul %q, %kt : tensor<1x4x4x16xf32>, tensor<1x4x16x4xf32> -> tensor<1x4x4x4xf32>
+  // expected-remark @+1 {{fusion attention: near miss: intermediate value (the probabilities) has other users}}
+  %p = tfm.softmax %scores {axis = -1 : i64} : tensor<1x4x4x4xf32>
+  %o = tfm.matmul %p, %v : tensor<1x4x4x4xf32>, tensor<1x4x4x16xf32> -> tensor<1x4x4x16xf32>
+  return %o, %p : tensor<1x4x4x16xf32>, tensor<1x4x4x4xf32>
 }
