@@ -466,6 +466,17 @@ std::optional<LinearIndex> linearIndexImpl(Value v, int depth) {
     }
     return rec(t);
   }
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    // One element of a 1-D shape tensor (ONNX's Slice of a Shape).
+    auto fe = slice.getSource().getDefiningOp<tensor::FromElementsOp>();
+    if (!fe || slice.getSourceType().getRank() != 1)
+      return std::nullopt;
+    auto off = getConstantIntValue(slice.getMixedOffsets()[0]);
+    if (!off || *off < 0 ||
+        *off >= static_cast<int64_t>(fe.getElements().size()))
+      return std::nullopt;
+    return rec(fe.getElements()[*off]);
+  }
   if (auto dim = dyn_cast<tensor::DimOp>(op)) {
     auto idx = dim.getConstantIndex();
     auto st = dyn_cast<RankedTensorType>(dim.getSource().getType());

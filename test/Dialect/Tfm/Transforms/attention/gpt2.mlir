@@ -118,3 +118,47 @@ func.func @gpt2_key_offset(%qkv: tensor<1x?x768xf32>) -> tensor<1x?x256xf32> {
   %y = tfm.reshape %ot : tensor<1x?x4x64xf32> -> tensor<1x?x256xf32>
   return %y : tensor<1x?x256xf32>
 }
+
+// The same offset as the ONNX importer computes it: Shape as
+// tensor.from_elements of the dimensions, Slice/Squeeze/Sub/Unsqueeze on
+// one-element i64 tensors, read back with tensor.extract.
+// CHECK-LABEL: func.func @gpt2_shape_arithmetic
+// CHECK: tfm.attention {{.*}} {causal, scale = 1.250000e-01 : f32}
+// CHECK-NOT: tfm.softmax
+func.func @gpt2_shape_arithmetic(%q: tensor<1x4x?x64xf32>, %v: tensor<1x4x?x64xf32>) -> tensor<1x4x?x64xf32> {
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c1_i64 = arith.constant 1 : i64
+  %c4_i64 = arith.constant 4 : i64
+  %c64_i64 = arith.constant 64 : i64
+  %kt = tfm.transpose %q [0, 1, 3, 2] : tensor<1x4x?x64xf32> -> tensor<1x4x64x?xf32>
+  %scores = tfm.matmul %q, %kt : tensor<1x4x?x64xf32>, tensor<1x4x64x?xf32> -> tensor<1x4x?x?xf32>
+  %d = arith.constant dense<8.000000e+00> : tensor<f32>
+  %scaled = tfm.div %scores, %d : tensor<1x4x?x?xf32>, tensor<f32> -> tensor<1x4x?x?xf32>
+  // query_length = q.size(-2)
+  %qd = tensor.dim %q, %c2 : tensor<1x4x?x64xf32>
+  %qdi = arith.index_cast %qd : index to i64
+  %qshape = tensor.from_elements %c1_i64, %c4_i64, %qdi, %c64_i64 : tensor<4xi64>
+  %ql1 = tensor.extract_slice %qshape[2] [1] [1] : tensor<4xi64> to tensor<1xi64>
+  %ql = tfm.reshape %ql1 : tensor<1xi64> -> tensor<i64>
+  // key_length = k.size(-2), read from k^T's shape
+  %kd = tensor.dim %kt, %c3 : tensor<1x4x64x?xf32>
+  %kdi = arith.index_cast %kd : index to i64
+  %kshape = tensor.from_elements %c1_i64, %c4_i64, %c64_i64, %kdi : tensor<4xi64>
+  %kl1 = tensor.extract_slice %kshape[3] [1] [1] : tensor<4xi64> to tensor<1xi64>
+  %kl = tfm.reshape %kl1 : tensor<1xi64> -> tensor<i64>
+  %diff = tfm.sub %kl, %ql : tensor<i64>, tensor<i64> -> tensor<i64>
+  %start1 = tfm.reshape %diff : tensor<i64> -> tensor<1xi64>
+  %c0 = arith.constant 0 : index
+  %start = tensor.extract %start1[%c0] : tensor<1xi64>
+  %off = arith.index_cast %start : i64 to index
+  %bias = arith.constant dense<[[[[true, false, false, false, false, false, false, false], [true, true, false, false, false, false, false, false], [true, true, true, false, false, false, false, false], [true, true, true, true, false, false, false, false], [true, true, true, true, true, false, false, false], [true, true, true, true, true, true, false, false], [true, true, true, true, true, true, true, false], [true, true, true, true, true, true, true, true]]]]> : tensor<1x1x8x8xi1>
+  %rows = tensor.extract_slice %bias[0, 0, %off, 0] [1, 1, %qd, 8] [1, 1, 1, 1] : tensor<1x1x8x8xi1> to tensor<1x1x?x8xi1>
+  %mask = tensor.extract_slice %rows[0, 0, 0, 0] [1, 1, %qd, %kd] [1, 1, 1, 1] : tensor<1x1x?x8xi1> to tensor<1x1x?x?xi1>
+  %min = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %masked = tfm.where %mask, %scaled, %min : tensor<1x1x?x?xi1>, tensor<1x4x?x?xf32>, tensor<f32> -> tensor<1x4x?x?xf32>
+  // expected-remark @+1 {{fusion attention: fused}}
+  %p = tfm.softmax %masked {axis = -1 : i64} : tensor<1x4x?x?xf32>
+  %o = tfm.matmul %p, %v : tensor<1x4x?x?xf32>, tensor<1x4x?x64xf32> -> tensor<1x4x?x64xf32>
+  return %o : tensor<1x4x?x64xf32>
+}
