@@ -382,3 +382,62 @@ func.func @rms_wrong_axis(%x: tensor<3x16xf32>) -> tensor<3x16xf32> {
   %n = tfm.div %x, %s : tensor<3x16xf32>, tensor<1x16xf32> -> tensor<3x16xf32>
   return %n : tensor<3x16xf32>
 }
+
+// -----
+
+// transformers' LlamaRMSNorm exported from a float32 model: the
+// `.to(float32)` and `.to(input_dtype)` casts are identities, which the
+// pass folds away while rewriting; the scale is still part of the norm.
+
+// CHECK-LABEL: func.func @rms_norm_identity_casts
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x16xf32>)
+// CHECK: %[[W:.*]] = tfm.weight "norm.weight" : tensor<16xf32>
+// CHECK: %[[Y:.*]] = tfm.rms_norm %[[X]], %[[W]] : tensor<1x?x16xf32>, tensor<16xf32>
+// CHECK-NOT: tfm.cast
+// CHECK-NOT: tfm.mul
+// CHECK: return %[[Y]]
+func.func @rms_norm_identity_casts(%x: tensor<1x?x16xf32>) -> tensor<1x?x16xf32> {
+  %w = tfm.weight "norm.weight" : tensor<16xf32>
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %eps = arith.constant dense<9.99999997E-7> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %xc = tfm.cast %x : tensor<1x?x16xf32> -> tensor<1x?x16xf32>
+  %sq = tfm.pow %xc, %two : tensor<1x?x16xf32>, tensor<f32> -> tensor<1x?x16xf32>
+  // expected-remark @+1 {{fusion rms_norm: fused}}
+  %v = tfm.reduce_mean %sq [2] {keep_dims} : tensor<1x?x16xf32> -> tensor<1x?x1xf32>
+  %ve = tfm.add %v, %eps : tensor<1x?x1xf32>, tensor<f32> -> tensor<1x?x1xf32>
+  %s = tfm.sqrt %ve : tensor<1x?x1xf32>
+  %r = tfm.div %one, %s : tensor<f32>, tensor<1x?x1xf32> -> tensor<1x?x1xf32>
+  %n = tfm.mul %xc, %r : tensor<1x?x16xf32>, tensor<1x?x1xf32> -> tensor<1x?x16xf32>
+  %nc = tfm.cast %n : tensor<1x?x16xf32> -> tensor<1x?x16xf32>
+  %y = tfm.mul %w, %nc : tensor<16xf32>, tensor<1x?x16xf32> -> tensor<1x?x16xf32>
+  return %y : tensor<1x?x16xf32>
+}
+
+// -----
+
+// Gemma's RMSNorm scales by (1 + w): a parameter computed from a weight,
+// so it is the fused op's scale.
+
+// CHECK-LABEL: func.func @rms_norm_gemma_scale
+// CHECK-SAME: (%[[X:.*]]: tensor<?x16xf32>)
+// CHECK: %[[W:.*]] = tfm.weight "norm.weight" : tensor<16xf32>
+// CHECK: %[[S:.*]] = tfm.add {{.*}} -> tensor<16xf32>
+// CHECK: %[[Y:.*]] = tfm.rms_norm %[[X]], %[[S]] : tensor<?x16xf32>, tensor<16xf32>
+// CHECK: return %[[Y]]
+func.func @rms_norm_gemma_scale(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %w = tfm.weight "norm.weight" : tensor<16xf32>
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-6> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %scale = tfm.add %one, %w : tensor<f32>, tensor<16xf32> -> tensor<16xf32>
+  %sq = tfm.pow %x, %two : tensor<?x16xf32>, tensor<f32> -> tensor<?x16xf32>
+  // expected-remark @+1 {{fusion rms_norm: fused}}
+  %v = tfm.reduce_mean %sq [1] {keep_dims} : tensor<?x16xf32> -> tensor<?x1xf32>
+  %ve = tfm.add %v, %eps : tensor<?x1xf32>, tensor<f32> -> tensor<?x1xf32>
+  %s = tfm.sqrt %ve : tensor<?x1xf32>
+  %r = tfm.reciprocal %s : tensor<?x1xf32>
+  %n = tfm.mul %x, %r : tensor<?x16xf32>, tensor<?x1xf32> -> tensor<?x16xf32>
+  %y = tfm.mul %n, %scale : tensor<?x16xf32>, tensor<16xf32> -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
