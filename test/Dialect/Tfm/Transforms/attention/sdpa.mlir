@@ -6,7 +6,7 @@
 // sqrt(1 / sqrt(D)), the mask built as where(tril(expand(1.0, [Sq, Sk])) == 0,
 // -inf, 0) and added to the scores.
 
-#b2 = affine_map<(d0, d1) -> (d1)>
+#b2 = affine_map<(d0, d1) -> (0)>
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 
 // CHECK-LABEL: func.func @sdpa
