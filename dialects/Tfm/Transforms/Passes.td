@@ -65,6 +65,48 @@ def TfmPackLinearWeights : Pass<"tfm-pack-linear-weights"> {
   ];
 }
 
+def TfmBuildLMEntryPoints : Pass<"tfm-build-lm-entry-points", "ModuleOp"> {
+  let summary = "Derive the KV-cache entry points of a language model";
+  let description = [{
+    Turns `@<source>`, a full-sequence language-model function as imported
+    from an exported graph (token ids `[1, S]` in, logits `[1, S, V]` out,
+    every `tfm.attention` causal and without a cache), into the three entry
+    points the LM runtime calls, with the signature the HF importer emits:
+
+      tfc_prefill(tokens [S], pos, kc, vc) -> (logits [S, V], kc, vc)
+      tfc_prefill_last(...)                -> (logits [1, V], kc, vc)
+      tfc_decode(tokens [1], pos, kc, vc)  -> (logits [1, V], kc, vc)
+
+    `kc`/`vc` are `[layers, context, kv_heads, head_dim]`. Attention op `i`
+    (in program order) reads and writes layer `i` of the caches at `pos`.
+    Positions: a `tfm.range` from 0 with step 1 up to a run-time length
+    (the sequence length; batch is 1, so it is the only dynamic size)
+    becomes `pos + i`; a `position_ids` input becomes the same, and an
+    `attention_mask` input all ones. `tfc_prefill_last` computes the rows
+    of the last position only, from as early in the graph as the ops allow
+    (linear, norms, elementwise). `tfc_decode` is the prefill body on a
+    one-token input; static shapes propagate after lowering.
+
+    The context is the row count of the position embedding table (a
+    `tfm.embedding` indexed by positions), capped by `max-context`; without
+    one (rotary models) it is `max-context`, or 2048 when that is 0. The
+    module gets `tfc.model_info` (arch "onnx") and loses `@<source>`.
+    Anything else (another input, more than one result, a non-causal or
+    cached attention, no attention) is an error naming the value.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+  let options = [
+    Option<"source", "source", "std::string", /*default=*/"\"forward\"",
+           "The full-sequence function to derive the entry points from">,
+    Option<"maxContext", "max-context", "int64_t", /*default=*/"0",
+           "Upper bound of the KV-cache length (0: the model's)">
+  ];
+}
+
 def TfmFuseNorms : Pass<"tfm-fuse-norms"> {
   let summary = "Recompose LayerNorm and RMSNorm from primitive chains";
   let description = [{

@@ -18,6 +18,7 @@
 
 #include "tfc/Import/HF/Reader/ModelConfig.h"
 #include "tfc/Import/HF/Reader/Safetensors.h"
+#include "tfc/Dialect/Tfm/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -45,9 +46,7 @@ bool loadHFModel(const std::string &dir, int64_t contextCap, HFModel &model,
 /// Emits the tfm module for a loaded model.
 OwningOpRef<ModuleOp> importHFModel(MLIRContext *ctx, const HFModel &model);
 
-/// Module attribute carrying the key/value model description that the
-/// runtime reads (arch, vocab_size, context, ...).
-inline constexpr llvm::StringLiteral kModelInfoAttrName = "tfc.model_info";
+using tfm::kModelInfoAttrName;
 
 } // namespace mlir::tfc
 
