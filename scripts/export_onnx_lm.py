@@ -54,6 +54,7 @@ import math
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -540,34 +541,51 @@ def _export_kwargs():
     return kw
 
 
+# Protobuf cannot hold 2 GB; with a tied head the exporter also stores a
+# transposed copy of the embedding, so switch well before.
+INLINE_LIMIT = 1_500_000_000
+
+
 def export(model, out, opset, external_data):
-    """Writes `out` (and `out`.data with external data). Returns the number
-    of parameters."""
+    """Writes `out` (and `out`.data with external data, which models over
+    INLINE_LIMIT bytes of parameters always get). Returns (number of
+    parameters, whether external data was written)."""
+    params = sum(p.numel() for p in model.parameters())
+    external_data = external_data or params * 4 > INLINE_LIMIT
     # Trace with batch 2 and an odd length so neither is specialized.
     ids = torch.arange(2 * 7, dtype=torch.int64).reshape(2, 7) % \
         model.cfg.vocab
     dyn = {"input_ids": {0: "batch", 1: "seq"},
            "logits": {0: "batch", 1: "seq"}}
     data = out + ".data"
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    out_dir = os.path.dirname(os.path.abspath(out))
+    os.makedirs(out_dir, exist_ok=True)
     for stale in (out, data):
         if os.path.exists(stale):
             os.remove(stale)
     import onnx
-    tmp = out + ".tmp" if external_data else out
-    with torch.no_grad():
-        torch.onnx.export(model, (ids,), tmp, input_names=["input_ids"],
-                          output_names=["logits"], dynamic_axes=dyn,
-                          opset_version=opset, do_constant_folding=True,
-                          **_export_kwargs())
-    if external_data:
-        m = onnx.load(tmp)
-        onnx.save_model(m, out, save_as_external_data=True,
-                        all_tensors_to_one_file=True,
-                        location=os.path.basename(data), size_threshold=1024)
-        os.remove(tmp)
+    # With external data, export into a scratch directory first (torch
+    # itself writes one file per tensor beside a model over 2 GB), then save
+    # all the tensors into the one file <out>.data.
+    tmp_dir = tempfile.mkdtemp(prefix=".export-", dir=out_dir) \
+        if external_data else None
+    try:
+        tmp = os.path.join(tmp_dir, "model.onnx") if tmp_dir else out
+        with torch.no_grad():
+            torch.onnx.export(model, (ids,), tmp, input_names=["input_ids"],
+                              output_names=["logits"], dynamic_axes=dyn,
+                              opset_version=opset, do_constant_folding=True,
+                              **_export_kwargs())
+        if tmp_dir:
+            onnx.save_model(onnx.load(tmp), out, save_as_external_data=True,
+                            all_tensors_to_one_file=True,
+                            location=os.path.basename(data),
+                            size_threshold=1024)
+    finally:
+        if tmp_dir:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
     onnx.checker.check_model(out)  # by path: works with external data too
-    return sum(p.numel() for p in model.parameters())
+    return params, external_data
 
 
 def op_types(path):
@@ -597,7 +615,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="output .onnx file")
     ap.add_argument("--opset", type=int, default=17, choices=OPSETS)
     ap.add_argument("--external-data", action="store_true",
-                    help="store the weights in <out>.data")
+                    help="store the weights in <out>.data (always for over "
+                    "1.5 GB of parameters)")
     ap.add_argument("--check", action="store_true",
                     help="compare the torch module with the numpy reference")
     ap.add_argument("--tol", type=float, default=1e-4,
@@ -619,7 +638,7 @@ def main(argv=None):
                   file=sys.stderr)
             return 1
     t1 = time.time()
-    params = export(model, a.out, a.opset, a.external_data)
+    params, external = export(model, a.out, a.opset, a.external_data)
     copied = copy_tokenizer(a.model_dir, a.out)
     t2 = time.time()
     if a.check:
@@ -635,7 +654,7 @@ def main(argv=None):
     print("wrote %s (%s, %d layers, %.2fM params, opset %d, %s%s) in %.1f s "
           "(export %.1f s)" % (
               a.out, cfg.arch, cfg.layers, params / 1e6, a.opset,
-              "external data" if a.external_data else "inline weights",
+              "external data" if external else "inline weights",
               ", tokenizer copied" if len(copied) == 2 else
               ", NO tokenizer" if not copied else
               ", only " + copied[0], t2 - t0, t2 - t1))
