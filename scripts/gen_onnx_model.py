@@ -66,10 +66,15 @@ def case_unary(opset):
     nodes = [N(op, ["x"], [op.lower()], name=op.lower() + "0") for op in UNARY]
     nodes.append(N("Pow", ["x", "two"], ["pow2"], name="pow_const"))
     nodes.append(N("Pow", ["x", "y"], ["powy"], name="pow_var"))
-    return model(nodes, [vi("x", F, [3, 5]), vi("y", F, [5])],
+    nodes.append(N("Pow", ["x", "two_i"], ["powi"], name="pow_int_exp"))
+    nodes.append(N("Relu", ["xi"], ["relu_i"], name="relu_int"))
+    return model(nodes, [vi("x", F, [3, 5]), vi("y", F, [5]),
+                         vi("xi", I64, [4])],
                  [vi(op.lower(), F, None) for op in UNARY] +
-                 [vi("pow2", F, None), vi("powy", F, None)],
-                 [init("two", np.array(3.0, np.float32))], opset=opset)
+                 [vi("pow2", F, None), vi("powy", F, None),
+                  vi("powi", F, None), vi("relu_i", I64, None)],
+                 [init("two", np.array(3.0, np.float32)),
+                  init("two_i", np.array(2, np.int64))], opset=opset)
 
 
 def case_matmul(opset):
@@ -243,6 +248,40 @@ def case_reshape_ops(opset):
                   init("k1", np.array(1, np.int64))], opset=opset)
 
 
+def case_math(opset):
+    """Reductions and a contraction over a run-time length 'n' (not bound
+    by --seq) with static results, batched MatMul with a broadcast batch
+    dimension, and an odd power of negative numbers."""
+    nodes = [
+        N("ReduceMean", ["x"], ["mean"], name="mean_n", axes=[0]),
+        N("ReduceMax", ["x"], ["max"], name="max_n", axes=[0], keepdims=0),
+        N("Transpose", ["x"], ["xt"], name="xt"),
+        N("MatMul", ["xt", "x"], ["gram"], name="gram"),
+        N("MatMul", ["a", "b"], ["bmm"], name="bmm_broadcast"),
+        N("Pow", ["neg", "three"], ["cube"], name="cube"),
+    ]
+    return model(nodes, [vi("x", F, ["n", 6]), vi("a", F, [2, 3, 4]),
+                         vi("b", F, [1, 4, 5]), vi("neg", F, [4])],
+                 [vi(n, F, None) for n in
+                  ["mean", "max", "gram", "bmm", "cube"]],
+                 [init("three", np.array([3.0], np.float32))], opset=opset)
+
+
+def case_opset18(opset):
+    """Opset-18 forms: ReduceMean/ReduceMax axes as inputs, Split into
+    num_outputs parts (the last one smaller)."""
+    nodes = [
+        N("ReduceMean", ["x", "ax_last"], ["mean"], name="mean18"),
+        N("ReduceMax", ["x", "ax0"], ["max"], name="max18", keepdims=0),
+        N("Split", ["x"], ["p0", "p1", "p2"], name="split18", axis=1,
+          num_outputs=3),
+    ]
+    return model(nodes, [vi("x", F, ["seq", 7])],
+                 [vi(n, F, None) for n in ["mean", "max", "p0", "p1", "p2"]],
+                 [init("ax_last", np.array([-1], np.int64)),
+                  init("ax0", np.array([0], np.int64))], opset=opset)
+
+
 def case_runtime_shape(opset):
     """Reshape to a shape that is a graph input: not known at compile time."""
     return model([N("Reshape", ["x", "s"], ["y"], name="reshape_dyn")],
@@ -347,7 +386,8 @@ CASES = {"binary": case_binary, "unary": case_unary, "matmul": case_matmul,
          "gather": case_gather, "unsupported": case_unsupported,
          "external": case_external, "mask": case_mask, "reshape-ops": case_reshape_ops,
          "runtime-shape": case_runtime_shape, "bad-scale": case_bad_scale,
-         "dynamic-rank": case_dynamic_rank,
+         "dynamic-rank": case_dynamic_rank, "math": case_math,
+         "opset18": case_opset18,
          "block": case_block}
 
 

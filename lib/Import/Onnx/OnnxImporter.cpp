@@ -7,7 +7,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -18,7 +17,6 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -174,6 +172,8 @@ private:
   }
 
   // Emission.
+  int64_t inputDim(const onnx::TensorShapeProto::Dimension &d, bool first,
+                   const std::string &input, Location l);
   void importInitializer(const onnx::TensorProto &t);
   void importNode(const onnx::NodeProto &node, size_t index);
   Location nodeLoc(const onnx::NodeProto &node, size_t index) {
@@ -209,14 +209,13 @@ private:
     return cast<RankedTensorType>(v.getType());
   }
   Value i64Constant(ArrayRef<int64_t> values, ArrayRef<int64_t> shape);
-  Value emptyLike(ArrayRef<int64_t> shape, Type elt,
-                  ArrayRef<Value> shapeSources);
   SmallVector<int64_t> broadcastShape(ArrayRef<Value> operands);
-  /// Elementwise linalg.generic with numpy broadcasting over `operands`.
-  Value
-  elementwise(ArrayRef<Value> operands, Type resultElt,
-              function_ref<Value(OpBuilder &, Location, ValueRange)> body);
-  Value scalarLike(Type elt, double v, OpBuilder &ob, Location l);
+  SmallVector<int64_t> broadcastDims(ArrayRef<ArrayRef<int64_t>> shapes);
+  /// `operands`' broadcast shape with element type `elt`.
+  RankedTensorType broadcastType(ArrayRef<Value> operands, Type elt) {
+    return RankedTensorType::get(broadcastShape(operands), elt);
+  }
+  Value scalarConstant(Type elt, double v);
   Value reshape(Value v, ArrayRef<int64_t> shape);
   Value matmul(Value a, Value bv);
 
@@ -282,15 +281,15 @@ void Importer::checkOpsets() {
     if (!op.domain().empty() && op.domain() != "ai.onnx")
       continue; // nodes from other domains are reported as unsupported
     found = true;
-    if (op.version() < 13 || op.version() > 17)
+    if (op.version() < 13 || op.version() > 18)
       fail(UnknownLoc::get(ctx),
            path + ": ONNX opset " + std::to_string(op.version()) +
-               " is not supported (tfc imports opsets 13 to 17)");
+               " is not supported (tfc imports opsets 13 to 18)");
   }
   if (!found)
     fail(UnknownLoc::get(ctx),
          path + ": the model imports no ai.onnx opset (tfc imports opsets "
-                "13 to 17)");
+                "13 to 18)");
 }
 
 void Importer::checkSupported() {
@@ -513,38 +512,22 @@ Value Importer::i64Constant(ArrayRef<int64_t> v, ArrayRef<int64_t> shape) {
   return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, v));
 }
 
-/// tensor.empty of `shape`; each dynamic size is read from the first of
-/// `shapeSources` (right-aligned, numpy style) that has it dynamic.
-Value Importer::emptyLike(ArrayRef<int64_t> shape, Type elt,
-                          ArrayRef<Value> shapeSources) {
-  SmallVector<Value> dyn;
-  int64_t rank = shape.size();
-  for (int64_t d = 0; d < rank; ++d) {
-    if (shape[d] != kDyn)
-      continue;
-    Value size;
-    for (Value s : shapeSources) {
-      auto t = ttype(s);
-      int64_t sd = d - (rank - t.getRank());
-      if (sd >= 0 && t.isDynamicDim(sd)) {
-        size = tensor::DimOp::create(b, loc, s, sd);
-        break;
-      }
-    }
-    if (!size)
-      nodeFail("cannot determine dynamic dimension " + Twine(d));
-    dyn.push_back(size);
-  }
-  return tensor::EmptyOp::create(b, loc, shape, elt, dyn);
+SmallVector<int64_t> Importer::broadcastShape(ArrayRef<Value> operands) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : operands)
+    shapes.push_back(ttype(v).getShape());
+  return broadcastDims(shapes);
 }
 
-SmallVector<int64_t> Importer::broadcastShape(ArrayRef<Value> operands) {
+/// numpy broadcasting of `shapes`; a dynamic dimension meeting a static one
+/// other than 1 takes the static size.
+SmallVector<int64_t>
+Importer::broadcastDims(ArrayRef<ArrayRef<int64_t>> shapes) {
   int64_t rank = 0;
-  for (Value v : operands)
-    rank = std::max<int64_t>(rank, ttype(v).getRank());
+  for (ArrayRef<int64_t> s : shapes)
+    rank = std::max<int64_t>(rank, s.size());
   SmallVector<int64_t> shape(rank, 1);
-  for (Value v : operands) {
-    auto s = ttype(v).getShape();
+  for (ArrayRef<int64_t> s : shapes) {
     for (int64_t i = 0; i < (int64_t)s.size(); ++i) {
       int64_t &r = shape[rank - s.size() + i];
       int64_t d = s[i];
@@ -555,45 +538,20 @@ SmallVector<int64_t> Importer::broadcastShape(ArrayRef<Value> operands) {
       else if (d == kDyn || r == kDyn)
         r = d == kDyn ? r : d; // a dynamic dim meets a static one
       else
-        nodeFail("shapes do not broadcast: " +
-                 join(ttype(operands[0]).getShape()) + " and " + join(s));
+        nodeFail("shapes do not broadcast: " + join(shapes[0]) + " and " +
+                 join(s));
     }
   }
   return shape;
 }
 
-Value Importer::elementwise(
-    ArrayRef<Value> operands, Type resultElt,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  SmallVector<int64_t> shape = broadcastShape(operands);
-  int64_t rank = shape.size();
-  SmallVector<AffineMap> maps;
-  for (Value v : operands) {
-    auto s = ttype(v).getShape();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < (int64_t)s.size(); ++i) {
-      int64_t d = rank - s.size() + i;
-      exprs.push_back(s[i] == 1 && shape[d] != 1 ? getAffineConstantExpr(0, ctx)
-                                                 : getAffineDimExpr(d, ctx));
-    }
-    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
-  }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  Value init = emptyLike(shape, resultElt, operands);
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto op = linalg::GenericOp::create(
-      b, loc, init.getType(), operands, ValueRange{init}, maps, iters,
-      [&](OpBuilder &ob, Location l, ValueRange args) {
-        Value r = body(ob, l, args.drop_back());
-        linalg::YieldOp::create(ob, l, r);
-      });
-  return op.getResult(0);
-}
-
-Value Importer::scalarLike(Type elt, double v, OpBuilder &ob, Location l) {
-  if (isa<FloatType>(elt))
-    return arith::ConstantOp::create(ob, l, ob.getFloatAttr(elt, v));
-  return arith::ConstantOp::create(ob, l, ob.getIntegerAttr(elt, (int64_t)v));
+/// A 0-d constant tensor of element type `elt`.
+Value Importer::scalarConstant(Type elt, double v) {
+  auto type = RankedTensorType::get({}, elt);
+  Attribute a = isa<FloatType>(elt)
+                    ? Attribute(b.getFloatAttr(elt, v))
+                    : Attribute(b.getIntegerAttr(elt, (int64_t)v));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, a));
 }
 
 /// tfm.reshape to `shape` (at most one dynamic dimension).
@@ -608,8 +566,22 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
       b, loc, RankedTensorType::get(shape, t.getElementType()), v);
 }
 
-/// numpy matmul. A 2-D right operand becomes tfm.linear (in_out layout);
-/// otherwise a linalg.generic contraction with broadcast batch dimensions.
+/// Whether `v` is a weight: an initializer (tfm.weight or an inlined
+/// constant), possibly transposed, reshaped or cast.
+static bool isWeightLike(Value v) {
+  while (Operation *op = v.getDefiningOp()) {
+    if (isa<tfm::WeightOp, arith::ConstantOp>(op))
+      return true;
+    if (!isa<tfm::TransposeOp, tfm::ReshapeOp, tfm::CastOp>(op))
+      return false;
+    v = op->getOperand(0);
+  }
+  return false;
+}
+
+/// numpy matmul. A static 2-D weight on the right becomes tfm.linear
+/// (in_out layout), anything else tfm.matmul; 1-D operands are promoted to
+/// matrices and the added dimension dropped from the result.
 Value Importer::matmul(Value a, Value w) {
   auto at = ttype(a), wt = ttype(w);
   Type elt = at.getElementType();
@@ -617,7 +589,6 @@ Value Importer::matmul(Value a, Value w) {
     nodeFail("MatMul needs two float operands of the same type");
   if (at.getRank() < 1 || wt.getRank() < 1)
     nodeFail("MatMul operands must have rank >= 1");
-  // 1-D operands: promote, multiply, drop the added dimension.
   if (at.getRank() == 1) {
     Value r = matmul(reshape(a, {1, at.getDimSize(0)}), w);
     auto s = ttype(r).getShape();
@@ -635,91 +606,18 @@ Value Importer::matmul(Value a, Value w) {
   if (k != kDyn && kw != kDyn && k != kw)
     nodeFail("MatMul inner dimensions differ: " + join(at.getShape()) + " x " +
              join(wt.getShape()));
-  if (wt.getRank() == 2 && wt.hasStaticShape()) {
+  if (wt.getRank() == 2 && wt.hasStaticShape() && isWeightLike(w)) {
     SmallVector<int64_t> shape(at.getShape().drop_back());
     shape.push_back(wt.getDimSize(1));
     return tfm::LinearOp::create(
         b, loc, RankedTensorType::get(shape, elt), a, w, Value(),
         tfm::WeightLayoutAttr::get(ctx, tfm::WeightLayout::InOut));
   }
-  // Batched: dims (batch..., m, n, k).
-  int64_t batchRank = std::max(at.getRank(), wt.getRank()) - 2;
-  int64_t rank = batchRank + 3;
-  SmallVector<int64_t> shape(batchRank, 1);
-  auto batchOf = [&](RankedTensorType t, SmallVectorImpl<AffineExpr> &exprs) {
-    int64_t br = t.getRank() - 2;
-    for (int64_t i = 0; i < br; ++i) {
-      int64_t d = batchRank - br + i;
-      int64_t s = t.getDimSize(i);
-      if (s != 1) {
-        if (shape[d] != 1 && s != shape[d] && s != kDyn && shape[d] != kDyn)
-          nodeFail("MatMul batch dimensions do not broadcast: " +
-                   join(at.getShape()) + " x " + join(wt.getShape()));
-        if (shape[d] == 1 || shape[d] == kDyn)
-          shape[d] = s;
-      }
-    }
-  };
-  SmallVector<AffineExpr> dummy;
-  batchOf(at, dummy);
-  batchOf(wt, dummy);
-  auto mapOf = [&](RankedTensorType t, AffineExpr r0, AffineExpr r1) {
-    SmallVector<AffineExpr> exprs;
-    int64_t br = t.getRank() - 2;
-    for (int64_t i = 0; i < br; ++i) {
-      int64_t d = batchRank - br + i;
-      exprs.push_back(t.getDimSize(i) == 1 && shape[d] != 1
-                          ? getAffineConstantExpr(0, ctx)
-                          : getAffineDimExpr(d, ctx));
-    }
-    exprs.push_back(r0);
-    exprs.push_back(r1);
-    return AffineMap::get(rank, 0, exprs, ctx);
-  };
-  AffineExpr m = getAffineDimExpr(batchRank, ctx),
-             n = getAffineDimExpr(batchRank + 1, ctx),
-             kk = getAffineDimExpr(batchRank + 2, ctx);
-  SmallVector<AffineExpr> outExprs;
-  for (int64_t d = 0; d < batchRank + 2; ++d)
-    outExprs.push_back(getAffineDimExpr(d, ctx));
-  SmallVector<AffineMap> maps = {mapOf(at, m, kk), mapOf(wt, kk, n),
-                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  SmallVector<int64_t> shape =
+      broadcastDims({at.getShape().drop_back(2), wt.getShape().drop_back(2)});
   shape.push_back(at.getDimSize(at.getRank() - 2));
   shape.push_back(wt.getDimSize(wt.getRank() - 1));
-  // Dynamic sizes: batch dims from either operand, m from a, n from w.
-  SmallVector<Value> dyn;
-  for (int64_t d = 0; d < (int64_t)shape.size(); ++d) {
-    if (shape[d] != kDyn)
-      continue;
-    Value size;
-    if (d == batchRank)
-      size = tensor::DimOp::create(b, loc, a, at.getRank() - 2);
-    else if (d == batchRank + 1)
-      size = tensor::DimOp::create(b, loc, w, wt.getRank() - 1);
-    else
-      for (auto [v, t] : {std::pair(a, at), std::pair(w, wt)}) {
-        int64_t sd = d - (batchRank - (t.getRank() - 2));
-        if (sd >= 0 && t.isDynamicDim(sd)) {
-          size = tensor::DimOp::create(b, loc, v, sd);
-          break;
-        }
-      }
-    dyn.push_back(size);
-  }
-  Value init = tensor::EmptyOp::create(b, loc, shape, elt, dyn);
-  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(elt, 0.0));
-  init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  iters.back() = utils::IteratorType::reduction;
-  return linalg::GenericOp::create(
-             b, loc, init.getType(), ValueRange{a, w}, ValueRange{init}, maps,
-             iters,
-             [&](OpBuilder &ob, Location l, ValueRange args) {
-               Value p = arith::MulFOp::create(ob, l, args[0], args[1]);
-               Value s = arith::AddFOp::create(ob, l, args[2], p);
-               linalg::YieldOp::create(ob, l, s);
-             })
-      .getResult(0);
+  return tfm::MatmulOp::create(b, loc, RankedTensorType::get(shape, elt), a, w);
 }
 
 //===----------------------------------------------------------------------===//
@@ -771,94 +669,72 @@ void Importer::binary(StringRef op) {
 
 void Importer::unary(StringRef op) {
   Value x = in(0);
-  Type elt = ttype(x).getElementType();
+  auto t = ttype(x);
+  Type elt = t.getElementType();
   bool isFloat = isa<FloatType>(elt);
   if (!isFloat && op != "Neg" && op != "Relu" && op != "Abs")
     nodeFail("expects a float tensor");
-  Value v = elementwise(
-      {x}, elt, [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
-        Value x = a[0];
-        if (op == "Sqrt")
-          return math::SqrtOp::create(ob, l, x);
-        if (op == "Exp")
-          return math::ExpOp::create(ob, l, x);
-        if (op == "Tanh")
-          return math::TanhOp::create(ob, l, x);
-        if (op == "Cos")
-          return math::CosOp::create(ob, l, x);
-        if (op == "Sin")
-          return math::SinOp::create(ob, l, x);
-        if (op == "Log")
-          return math::LogOp::create(ob, l, x);
-        if (op == "Abs")
-          return isFloat ? (Value)math::AbsFOp::create(ob, l, x)
-                         : (Value)math::AbsIOp::create(ob, l, x);
-        if (op == "Erf")
-          return math::ErfOp::create(ob, l, x);
-        if (op == "Reciprocal")
-          return arith::DivFOp::create(ob, l, scalarLike(elt, 1.0, ob, l), x);
-        if (op == "Neg")
-          return isFloat ? (Value)arith::NegFOp::create(ob, l, x)
-                         : (Value)arith::SubIOp::create(
-                               ob, l, scalarLike(elt, 0, ob, l), x);
-        if (op == "Relu")
-          return isFloat ? (Value)arith::MaximumFOp::create(
-                               ob, l, x, scalarLike(elt, 0, ob, l))
-                         : (Value)arith::MaxSIOp::create(
-                               ob, l, x, scalarLike(elt, 0, ob, l));
-        // Sigmoid: 1 / (1 + exp(-x)).
-        Value one = scalarLike(elt, 1.0, ob, l);
-        Value e = math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, x));
-        return arith::DivFOp::create(ob, l, one,
-                                     arith::AddFOp::create(ob, l, one, e));
-      });
+  if (!isFloat && (elt.isInteger(1) || !isa<IntegerType>(elt)))
+    nodeFail("expects a numeric tensor");
+  Value v;
+  if (op == "Sqrt")
+    v = tfm::SqrtOp::create(b, loc, x);
+  else if (op == "Reciprocal")
+    v = tfm::ReciprocalOp::create(b, loc, x);
+  else if (op == "Neg")
+    v = tfm::NegOp::create(b, loc, x);
+  else if (op == "Exp")
+    v = tfm::ExpOp::create(b, loc, x);
+  else if (op == "Tanh")
+    v = tfm::TanhOp::create(b, loc, x);
+  else if (op == "Erf")
+    v = tfm::ErfOp::create(b, loc, x);
+  else if (op == "Sigmoid")
+    v = tfm::SigmoidOp::create(b, loc, x);
+  else if (op == "Cos")
+    v = tfm::CosOp::create(b, loc, x);
+  else if (op == "Sin")
+    v = tfm::SinOp::create(b, loc, x);
+  else if (op == "Abs")
+    v = tfm::AbsOp::create(b, loc, x);
+  else if (op == "Log")
+    v = tfm::LogOp::create(b, loc, x);
+  else if (isFloat) // Relu
+    v = tfm::ReluOp::create(b, loc, x);
+  else {
+    // Integer Relu (tfm.relu is float only): where(x > 0, x, 0).
+    Value zero = scalarConstant(elt, 0);
+    auto mask = RankedTensorType::get(t.getShape(), b.getI1Type());
+    v = tfm::WhereOp::create(
+        b, loc, t, tfm::GreaterOp::create(b, loc, mask, x, zero), x, zero);
+  }
   setOutput(0, v);
 }
 
+/// Pow: tfm.pow with the exponent in the base's element type. A constant
+/// exponent stays a constant (the lowering turns small integer powers into
+/// multiplications).
 void Importer::pow() {
   Value x = in(0), y = in(1);
   Type elt = ttype(x).getElementType();
   if (!isa<FloatType>(elt))
     nodeFail("expects a float base");
+  auto yt = ttype(y);
   const Entry &ye = input(1);
-  // A constant small integer exponent becomes multiplications (x^3 of a
-  // negative x is defined, unlike powf's).
-  if (ye.floats && ye.floats->size() == 1) {
-    double p = (*ye.floats)[0];
-    if (p == std::floor(p) && p >= 1 && p <= 4) {
-      setOutput(0, elementwise({x}, elt,
-                               [&](OpBuilder &ob, Location l, ValueRange a) {
-                                 Value r = a[0];
-                                 for (int i = 1; i < (int)p; ++i)
-                                   r = arith::MulFOp::create(ob, l, r, a[0]);
-                                 return r;
-                               }));
-      return;
-    }
-    if (p == 0.5) {
-      setOutput(0, elementwise({x}, elt,
-                               [&](OpBuilder &ob, Location l, ValueRange a) {
-                                 return math::SqrtOp::create(ob, l, a[0]);
-                               }));
-      return;
-    }
+  if (yt.getElementType() != elt) {
+    auto type = RankedTensorType::get(yt.getShape(), elt);
+    std::optional<double> c;
+    if (ye.floats && ye.floats->size() == 1)
+      c = (*ye.floats)[0];
+    else if (ye.ints && ye.ints->size() == 1 && (*ye.ints)[0] != kDyn)
+      c = static_cast<double>((*ye.ints)[0]);
+    if (c)
+      y = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, b.getFloatAttr(elt, *c)));
+    else
+      y = tfm::CastOp::create(b, loc, type, y);
   }
-  Type yelt = ttype(y).getElementType();
-  setOutput(0,
-            elementwise({x, y}, elt,
-                        [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
-                          Value e = a[1];
-                          if (yelt != elt) {
-                            if (!isa<FloatType>(yelt))
-                              e = arith::SIToFPOp::create(ob, l, elt, e);
-                            else if (yelt.getIntOrFloatBitWidth() <
-                                     elt.getIntOrFloatBitWidth())
-                              e = arith::ExtFOp::create(ob, l, elt, e);
-                            else
-                              e = arith::TruncFOp::create(ob, l, elt, e);
-                          }
-                          return math::PowFOp::create(ob, l, a[0], e);
-                        }));
+  setOutput(0, tfm::PowOp::create(b, loc, broadcastType({x, y}, elt), x, y));
 }
 
 void Importer::gemm() {
@@ -947,8 +823,11 @@ void Importer::reduce(StringRef op) {
   Value x = in(0);
   auto xt = ttype(x);
   Type elt = xt.getElementType();
-  if (!isa<FloatType>(elt))
-    nodeFail("expects a float tensor");
+  bool isMean = op == "ReduceMean";
+  if (isMean ? !isa<FloatType>(elt)
+             : !isa<FloatType>(elt) && !elt.isInteger(32) && !elt.isInteger(64))
+    nodeFail(isMean ? "expects a float tensor"
+                    : "expects a float, int32 or int64 tensor");
   int64_t rank = xt.getRank();
   std::optional<std::vector<int64_t>> axes = attrInts("axes");
   if (hasInput(1))
@@ -965,56 +844,24 @@ void Importer::reduce(StringRef op) {
       reduced[normAxis(a, rank)] = true;
   }
   bool keep = attrInt("keepdims", 1);
-  bool isMax = op == "ReduceMax", isMean = op == "ReduceMean";
-  int64_t count = 1;
-  SmallVector<int64_t> outShape, keptShape;
-  SmallVector<AffineExpr> outExprs;
-  SmallVector<Value> dyn;
-  SmallVector<utils::IteratorType> iters;
+  SmallVector<int64_t> sorted, shape;
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t s = xt.getDimSize(d);
-    if (reduced[d]) {
-      if (s == kDyn && isMean)
-        nodeFail("cannot average over a dynamic dimension");
-      count *= s;
-      keptShape.push_back(1);
-      iters.push_back(utils::IteratorType::reduction);
-      continue;
-    }
-    iters.push_back(utils::IteratorType::parallel);
-    outShape.push_back(s);
-    keptShape.push_back(s);
-    outExprs.push_back(getAffineDimExpr(d, ctx));
-    if (s == kDyn)
-      dyn.push_back(tensor::DimOp::create(b, loc, x, d));
+    if (reduced[d])
+      sorted.push_back(d);
+    if (!reduced[d] || keep)
+      shape.push_back(reduced[d] ? 1 : xt.getDimSize(d));
   }
-  Value init = tensor::EmptyOp::create(b, loc, outShape, elt, dyn);
-  auto ft = cast<FloatType>(elt);
-  TypedAttr initValue =
-      isMax ? b.getFloatAttr(elt, APFloat::getInf(ft.getFloatSemantics(),
-                                                  /*Negative=*/true))
-            : b.getFloatAttr(elt, 0.0);
-  Value start = arith::ConstantOp::create(b, loc, initValue);
-  init = linalg::FillOp::create(b, loc, start, init).getResult(0);
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                 AffineMap::get(rank, 0, outExprs, ctx)};
-  Value r =
-      linalg::GenericOp::create(
-          b, loc, init.getType(), ValueRange{x}, ValueRange{init}, maps, iters,
-          [&](OpBuilder &ob, Location l, ValueRange args) {
-            Value s =
-                isMax
-                    ? (Value)arith::MaximumFOp::create(ob, l, args[1], args[0])
-                    : (Value)arith::AddFOp::create(ob, l, args[1], args[0]);
-            linalg::YieldOp::create(ob, l, s);
-          })
-          .getResult(0);
+  auto type = RankedTensorType::get(shape, elt);
+  auto axesAttr = b.getDenseI64ArrayAttr(sorted);
+  UnitAttr keepAttr = keep ? b.getUnitAttr() : UnitAttr();
+  Value r;
   if (isMean)
-    r = elementwise({r}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
-      return arith::DivFOp::create(ob, l, a[0],
-                                   scalarLike(elt, (double)count, ob, l));
-    });
-  setOutput(0, keep ? reshape(r, keptShape) : r);
+    r = tfm::ReduceMeanOp::create(b, loc, type, x, axesAttr, keepAttr);
+  else if (op == "ReduceSum")
+    r = tfm::ReduceSumOp::create(b, loc, type, x, axesAttr, keepAttr);
+  else
+    r = tfm::ReduceMaxOp::create(b, loc, type, x, axesAttr, keepAttr);
+  setOutput(0, r);
 }
 
 void Importer::flatten() {
@@ -1223,22 +1070,8 @@ void Importer::trilu() {
     k = kv[0];
   }
   bool upper = attrInt("upper", 1);
-  Type elt = t.getElementType();
-  int64_t rank = t.getRank();
-  setOutput(0,
-            elementwise({x}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
-              Value i = linalg::IndexOp::create(ob, l, rank - 2);
-              Value j = linalg::IndexOp::create(ob, l, rank - 1);
-              // keep: j - i >= k (upper) or j - i <= k.
-              Value diff = arith::SubIOp::create(ob, l, j, i);
-              Value kk = arith::ConstantIndexOp::create(ob, l, k);
-              Value keep = arith::CmpIOp::create(
-                  ob, l,
-                  upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-                  diff, kk);
-              return arith::SelectOp::create(ob, l, keep, a[0],
-                                             scalarLike(elt, 0, ob, l));
-            }));
+  setOutput(0, tfm::TriluOp::create(b, loc, t, x, b.getI64IntegerAttr(k),
+                                    upper ? b.getUnitAttr() : UnitAttr()));
 }
 
 void Importer::reshapeOp() {
@@ -1584,10 +1417,23 @@ void Importer::split() {
     if (total == kDyn)
       nodeFail("cannot split the dynamic dimension " + Twine(axis) +
                " into equal parts");
-    if (total % n)
+    if (const auto *a = attr("num_outputs")) {
+      // Opset 18: parts of ceil(total / n), the last one smaller.
+      if (a->i() != n)
+        nodeFail("num_outputs " + Twine(a->i()) + " differs from the " +
+                 Twine(n) + " outputs");
+      int64_t chunk = (total + n - 1) / n;
+      if (n > 1 && chunk * (n - 1) >= total)
+        nodeFail("dimension " + Twine(axis) + " of size " + Twine(total) +
+                 " does not split into " + Twine(n) + " non-empty parts");
+      sizes.assign(n, chunk);
+      sizes.back() = total - chunk * (n - 1);
+    } else if (total % n) {
       nodeFail("dimension " + Twine(axis) + " of size " + Twine(total) +
                " does not split into " + Twine(n) + " equal parts");
-    sizes.assign(n, total / n);
+    } else {
+      sizes.assign(n, total / n);
+    }
   }
   if ((int64_t)sizes.size() != n)
     nodeFail("split has " + Twine(sizes.size()) + " sizes for " + Twine(n) +
@@ -1649,10 +1495,7 @@ void Importer::where() {
   if (ttype(y).getElementType() != elt)
     nodeFail("the two branches differ in element type");
   setOutput(
-      0,
-      elementwise({c, x, y}, elt, [&](OpBuilder &ob, Location l, ValueRange a) {
-        return arith::SelectOp::create(ob, l, a[0], a[1], a[2]);
-      }));
+      0, tfm::WhereOp::create(b, loc, broadcastType({c, x, y}, elt), c, x, y));
 }
 
 void Importer::compare(StringRef op) {
@@ -1660,33 +1503,22 @@ void Importer::compare(StringRef op) {
   Type elt = ttype(x).getElementType();
   if (ttype(y).getElementType() != elt)
     nodeFail("operand element types differ");
-  bool isFloat = isa<FloatType>(elt);
-  setOutput(0,
-            elementwise({x, y}, b.getI1Type(),
-                        [&](OpBuilder &ob, Location l, ValueRange a) -> Value {
-                          if (isFloat) {
-                            auto p = op == "Equal"  ? arith::CmpFPredicate::OEQ
-                                     : op == "Less" ? arith::CmpFPredicate::OLT
-                                                    : arith::CmpFPredicate::OGT;
-                            return arith::CmpFOp::create(ob, l, p, a[0], a[1]);
-                          }
-                          auto p = op == "Equal"  ? arith::CmpIPredicate::eq
-                                   : op == "Less" ? arith::CmpIPredicate::slt
-                                                  : arith::CmpIPredicate::sgt;
-                          return arith::CmpIOp::create(ob, l, p, a[0], a[1]);
-                        }));
+  auto type = broadcastType({x, y}, b.getI1Type());
+  Value v;
+  if (op == "Equal")
+    v = tfm::EqualOp::create(b, loc, type, x, y);
+  else if (op == "Less")
+    v = tfm::LessOp::create(b, loc, type, x, y);
+  else
+    v = tfm::GreaterOp::create(b, loc, type, x, y);
+  setOutput(0, v);
 }
 
 void Importer::notOp() {
   Value x = in(0);
   if (!ttype(x).getElementType().isInteger(1))
     nodeFail("expects a bool tensor");
-  setOutput(0, elementwise({x}, b.getI1Type(),
-                           [&](OpBuilder &ob, Location l, ValueRange a) {
-                             Value t = arith::ConstantOp::create(
-                                 ob, l, ob.getBoolAttr(true));
-                             return arith::XOrIOp::create(ob, l, a[0], t);
-                           }));
+  setOutput(0, tfm::NotOp::create(b, loc, x));
 }
 
 void Importer::range() {
@@ -1718,25 +1550,16 @@ void Importer::range() {
         out);
     return;
   }
-  // n = max(0, ceil((limit - start) / delta)), computed at run time.
-  Value s = tensor::ExtractOp::create(b, loc, start, ValueRange{});
-  Value l = tensor::ExtractOp::create(b, loc, limit, ValueRange{});
-  Value d = tensor::ExtractOp::create(b, loc, delta, ValueRange{});
-  Value diff = arith::SubIOp::create(b, loc, l, s);
-  Value n = arith::CeilDivSIOp::create(b, loc, diff, d);
-  Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(elt, 0));
-  n = arith::MaxSIOp::create(b, loc, n, zero);
-  Value size = arith::IndexCastOp::create(b, loc, b.getIndexType(), n);
-  auto type = RankedTensorType::get({kDyn}, elt);
-  auto gen = tensor::GenerateOp::create(
-      b, loc, type, ValueRange{size},
-      [&](OpBuilder &ob, Location gl, ValueRange idx) {
-        Value i = arith::IndexCastOp::create(ob, gl, elt, idx[0]);
-        Value v = arith::AddIOp::create(ob, gl, s,
-                                        arith::MulIOp::create(ob, gl, i, d));
-        tensor::YieldOp::create(ob, gl, v);
-      });
-  setOutput(0, gen.getResult());
+  if (!elt.isInteger(32) && !elt.isInteger(64))
+    nodeFail("only int32 and int64 ranges are supported at run time");
+  if (known(de) && (*de.ints)[0] == 0)
+    nodeFail("delta is 0");
+  auto index = [&](Value v) -> Value {
+    Value e = tensor::ExtractOp::create(b, loc, v, ValueRange{});
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
+  };
+  setOutput(0, tfm::RangeOp::create(b, loc, RankedTensorType::get({kDyn}, elt),
+                                    index(start), index(limit), index(delta)));
 }
 
 void Importer::importNode(const onnx::NodeProto &n, size_t index) {
@@ -1873,6 +1696,25 @@ void Importer::importInitializer(const onnx::TensorProto &t) {
   values[t.name()] = e;
 }
 
+/// The size of a graph input's dimension: its value, else its dim_param's
+/// binding, else 1 for a leading dimension under batchOne, else dynamic.
+int64_t Importer::inputDim(const onnx::TensorShapeProto::Dimension &d,
+                           bool first, const std::string &input, Location l) {
+  if (d.has_dim_value())
+    return d.dim_value();
+  if (d.has_dim_param()) {
+    auto it = options.dimBindings.find(d.dim_param());
+    if (it != options.dimBindings.end()) {
+      if (it->second < 0)
+        fail(l, path + ": graph input '" + input + "': dimension '" +
+                    d.dim_param() + "' is bound to " +
+                    std::to_string(it->second) + ", not a size");
+      return it->second;
+    }
+  }
+  return first && options.batchOne ? 1 : kDyn;
+}
+
 OwningOpRef<ModuleOp> Importer::run() {
   try {
     load();
@@ -1905,7 +1747,7 @@ OwningOpRef<ModuleOp> Importer::run() {
                     "' has dynamic rank; tfc needs the rank of every input");
       SmallVector<int64_t> shape;
       for (const auto &d : tt.shape().dim())
-        shape.push_back(d.has_dim_value() ? d.dim_value() : kDyn);
+        shape.push_back(inputDim(d, shape.empty(), vi.name(), l));
       argTypes.push_back(RankedTensorType::get(shape, *elt));
       argNames.push_back(vi.name());
     }
@@ -1949,8 +1791,8 @@ OwningOpRef<ModuleOp>
 mlir::tfc::importOnnxModel(MLIRContext *ctx, StringRef path,
                            const OnnxImportOptions &options) {
   ctx->loadDialect<arith::ArithDialect, func::FuncDialect,
-                   linalg::LinalgDialect, math::MathDialect,
-                   tensor::TensorDialect, tfm::TfmDialect>();
+                   linalg::LinalgDialect, tensor::TensorDialect,
+                   tfm::TfmDialect>();
   Importer importer(ctx, path, options);
   return importer.run();
 }

@@ -41,12 +41,14 @@ def cases(gen):
 
     x = np.abs(f32(3, 5)) + 0.3
     y = f32(5)
+    xi = np.array([-3, 0, 5, -1], np.int64)
     xd = x.astype(np.float64)
-    out.append(("unary", 17, [x, y],
+    out.append(("unary", 17, [x, y, xi],
                 [np.sqrt(xd), 1 / xd, -xd, np.exp(xd), np.tanh(xd), erf(xd),
                  1 / (1 + np.exp(-xd)), np.maximum(xd, 0), np.cos(xd),
                  np.sin(xd), np.abs(xd), np.log(xd), xd ** 3,
-                 np.power(xd, y.astype(np.float64))]))
+                 np.power(xd, y.astype(np.float64)), xd ** 2,
+                 np.maximum(xi, 0)]))
 
     # 'seq' bound to 7 (the runner needs static result shapes).
     x, b, p, q = f32(7, 4), f32(4), f32(2, 1, 3), f32(4, 1)
@@ -84,6 +86,19 @@ def cases(gen):
                 [xd.sum(-1), xd.max(0, keepdims=True), x3d.reshape(2, 12),
                  np.tril(np.ones((5, 5))), np.broadcast_to(row, (5, 5)),
                  xd[1:3, 2:8], xd[-2:], np.zeros(8), np.triu(x3d, 1)]))
+    # 'n' stays dynamic: the mean divides by the run-time count, the Gram
+    # matrix contracts over it.
+    x, a, b = f32(5, 6), f32(2, 3, 4), f32(1, 4, 5)
+    neg = np.array([-2.0, -0.5, 0.0, 1.5], np.float32)
+    xd = x.astype(np.float64)
+    out.append(("math", 17, [x, a, b, neg],
+                [xd.mean(0, keepdims=True), xd.max(0), xd.T @ xd,
+                 a.astype(np.float64) @ b, neg.astype(np.float64) ** 3]))
+    x = f32(4, 7)
+    xd = x.astype(np.float64)
+    out.append(("opset18", 18, [x],
+                [xd.mean(-1, keepdims=True), xd.max(0), xd[:, :3],
+                 xd[:, 3:6], xd[:, 6:]]))
     return out
 
 

@@ -1,10 +1,11 @@
 //===- OnnxImporter.h - ONNX models to tfm ----------------------*- C++ -*-===//
 //
-// Reads an ONNX ModelProto (opsets 13-17, external-data tensors resolved
+// Reads an ONNX ModelProto (opsets 13-18, external-data tensors resolved
 // relative to the model file) and emits a module with one function,
 // @forward, that mirrors the graph op by op: tfm ops where tfm has one
-// (add, linear, softmax, layer_norm, reshape, ...), linalg/tensor/arith/math
-// otherwise. Node names become NameLocs.
+// (add, linear, matmul, softmax, layer_norm, reshape, the fine-grained math
+// of TfmMathOps.td, ...), linalg/tensor/arith otherwise (gather, slice,
+// expand, shape data). Node names become NameLocs.
 //
 // Large initializers become `tfm.weight` ops naming the ONNX tensor; small
 // ones (and every integer initializer, which is shape data) are inlined as
@@ -18,6 +19,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <map>
 #include <string>
 
 namespace mlir::tfc {
@@ -26,6 +28,12 @@ struct OnnxImportOptions {
   /// Float initializers with more elements than this become tfm.weight ops;
   /// smaller ones are inlined as dense constants.
   int64_t inlineLimit = 64;
+  /// Sizes for symbolic input dimensions, by dim_param name (e.g.
+  /// {"seq", 128}): bound dimensions are static in the emitted IR.
+  std::map<std::string, int64_t> dimBindings;
+  /// Binds the first dimension of every graph input to 1 where it is
+  /// symbolic and not bound by dimBindings ([batch, seq] -> 1x?).
+  bool batchOne = false;
 };
 
 /// Loads `path` and imports its graph. On failure, reports one error
