@@ -577,10 +577,17 @@ bool isWholeDim(OpFoldResult size, Value src, int64_t dim) {
     return !st.isDynamicDim(dim) && *c == st.getDimSize(dim);
   auto dimOp = dyn_cast_or_null<tensor::DimOp>(
       dyn_cast<Value>(size) ? cast<Value>(size).getDefiningOp() : nullptr);
-  if (!dimOp || dimOp.getSource() != src)
+  if (!dimOp)
     return false;
   auto idx = dimOp.getConstantIndex();
-  return idx && *idx == dim;
+  if (!idx)
+    return false;
+  if (dimOp.getSource() == src)
+    return *idx == dim;
+  // The size of another tensor's dimension that provably has the same size.
+  auto other = dyn_cast<RankedTensorType>(dimOp.getSource().getType());
+  return other && *idx >= 0 && *idx < other.getRank() &&
+         sameDimSize(dimOp.getSource(), *idx, src, dim);
 }
 
 } // namespace mlir::tfm::match

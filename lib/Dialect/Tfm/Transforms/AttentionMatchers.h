@@ -75,8 +75,9 @@ Value transposeBy(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm);
 /// `shape` without its static size-1 dimensions.
 SmallVector<int64_t> squeezedShape(ArrayRef<int64_t> shape);
 
-/// True when `v` is `tensor.dim %src, dim` or the constant `size` (the size
-/// operand of a slice that keeps the whole dimension).
+/// True when `size` (the size operand of a slice) keeps dimension `dim` of
+/// `src` whole: the static size, `tensor.dim %src, dim`, or the dim of
+/// another tensor that provably has the same size.
 bool isWholeDim(OpFoldResult size, Value src, int64_t dim);
 
 /// The constant an OpFoldResult holds (an attribute or a value that

@@ -45,6 +45,11 @@ struct RotaryMatch {
   bool headsFirst; // x is [1?, H, S, D] rather than [1?, S, H, D]
   Value positions; // integer tensor with S elements
   double theta;
+  // Partial rotary: x has more features than the rotated ones, which end
+  // at rotaryDim, and `replace` (the concat with the pass-through features)
+  // is the op to replace.
+  std::optional<int64_t> rotaryDim;
+  Operation *replace = nullptr;
 };
 
 /// `v` without reshapes around it (they keep the row-major element order).
@@ -359,7 +364,29 @@ FailureOr<RotaryMatch> matchRotary(AddOp add, std::string &why) {
     why = "inv_freq is not theta^(-2i/d) for any theta";
     return failure();
   }
-  return RotaryMatch{x, headsFirst, positions, *theta};
+  RotaryMatch m{x, headsFirst, positions, *theta, std::nullopt, nullptr};
+  // Partial rotary (GPT-NeoX, Phi): x = q[..., :r] and the result is
+  // concatenated with the pass-through q[..., r:].
+  if (auto s = x.getDefiningOp<tensor::ExtractSliceOp>();
+      s && add->hasOneUse()) {
+    Value full = s.getSource();
+    auto ft = ttype(full);
+    auto outer = dyn_cast<tensor::ConcatOp>(*add->getUsers().begin());
+    if (ft.getRank() == rank && !ft.isDynamicDim(rank - 1) &&
+        ft.getDimSize(rank - 1) > headDim &&
+        isLastDimSlice(x, full, 0, headDim) && outer &&
+        static_cast<int64_t>(outer.getDim()) == rank - 1 &&
+        outer.getInputs().size() == 2 &&
+        outer.getInputs()[0] == add.getResult() &&
+        isLastDimSlice(outer.getInputs()[1], full, headDim,
+                       ft.getDimSize(rank - 1) - headDim) &&
+        ttype(outer.getResult()) == ft) {
+      m.x = full;
+      m.rotaryDim = headDim;
+      m.replace = outer;
+    }
+  }
+  return m;
 }
 
 struct FuseRotaryPattern : OpRewritePattern<AddOp> {
@@ -392,15 +419,18 @@ struct FuseRotaryPattern : OpRewritePattern<AddOp> {
     SmallVector<int64_t> posShape = squeezedShape(ttype(positions).getShape());
     positions = reshapeTo(rewriter, loc, positions,
                           {posShape.empty() ? 1 : posShape[0]});
+    IntegerAttr rotaryDim;
+    if (m->rotaryDim)
+      rotaryDim = rewriter.getI64IntegerAttr(*m->rotaryDim);
     auto rot =
         RotaryOp::create(rewriter, loc, input.getType(), input, positions,
                          rewriter.getF32FloatAttr(static_cast<float>(m->theta)),
-                         /*rotary_dim=*/nullptr, /*interleaved=*/nullptr);
+                         rotaryDim, /*interleaved=*/nullptr);
     Value out = reshapeTo(rewriter, loc, rot, yShape);
     if (m->headsFirst)
       out = transposeBy(rewriter, loc, out, perm);
     report.fused(loc, kPattern);
-    rewriter.replaceOp(add, out);
+    rewriter.replaceOp(m->replace ? m->replace : add.getOperation(), out);
     return success();
   }
 

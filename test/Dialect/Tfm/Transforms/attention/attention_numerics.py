@@ -349,6 +349,29 @@ def cases(rng):
     out.append(Case("rope_seq_heads", ["tfm-fuse-rotary"], ["tfm.rotary"],
                     body, [("x", x, "f32"), ("pos", pos, "i64")],
                     [1, s, h, d], ref))
+
+    # Partial rotary (GPT-NeoX): the first 8 of 12 features rotated
+    # (positions range(S), theta 10000), the rest passed through.
+    s, h, d, rd = 5, 2, 12, 8
+    x = rng.standard_normal([1, h, s, d]).astype(np.float32)
+    xd = x.astype(np.float64)
+    rot, inv = rope_ref(xd[..., :rd], np.arange(s), 10000.0, True)
+    ref = np.concatenate([rot, xd[..., rd:]], -1)
+    X, XR, XP = (ttype([1, h, s, n]) for n in (d, rd, d - rd))
+    body = (
+        f"  %xr = tensor.extract_slice %x[0, 0, 0, 0] [1, {h}, {s}, {rd}] "
+        f"[1, 1, 1, 1] : {X} to {XR}\n"
+        f"  %xp = tensor.extract_slice %x[0, 0, 0, {rd}] [1, {h}, {s}, "
+        f"{d - rd}] [1, 1, 1, 1] : {X} to {XP}\n"
+        "  %c0 = arith.constant 0 : index\n"
+        "  %c1 = arith.constant 1 : index\n"
+        f"  %cs = arith.constant {s} : index\n" +
+        rope_mlir("xr", [1, h, s, rd], s, rd, h,
+                  "  %ppos = tfm.range %c0, %cs, %c1 : tensor<?xi64>\n",
+                  inv, "p") +
+        f"  %r = tensor.concat dim(3) %pout, %xp : ({XR}, {XP}) -> {X}\n")
+    out.append(Case("rope_partial", ["tfm-fuse-rotary"], ["tfm.rotary"],
+                    body, [("x", x, "f32")], [1, h, s, d], ref))
     return out
 
 

@@ -71,3 +71,41 @@ func.func @heads_seq_layout(%x: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
   %y = tfm.add %xs, %xc : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
   return %y : tensor<1x2x?x16xf32>
 }
+
+// Partial rotary (GPT-NeoX, Phi): the first 8 of 16 features are rotated,
+// the rest pass through: x = cat(rope(x[..., :8]), x[..., 8:]).
+// CHECK-LABEL: func.func @partial_rotary
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x?x16xf32>, %[[POS:.*]]: tensor<1x?xi64>)
+// CHECK: %[[T:.*]] = tfm.transpose %[[X]] [0, 2, 1, 3] : tensor<1x2x?x16xf32> -> tensor<1x?x2x16xf32>
+// CHECK: %[[XS:.*]] = tfm.reshape %[[T]] : tensor<1x?x2x16xf32> -> tensor<?x2x16xf32>
+// CHECK: %[[P:.*]] = tfm.reshape %[[POS]] : tensor<1x?xi64> -> tensor<?xi64>
+// CHECK: %[[R:.*]] = tfm.rotary %[[XS]], %[[P]] {rotary_dim = 8 : i64} : tensor<?x2x16xf32>, tensor<?xi64>
+// CHECK: %[[B:.*]] = tfm.reshape %[[R]] : tensor<?x2x16xf32> -> tensor<1x?x2x16xf32>
+// CHECK: %[[Y:.*]] = tfm.transpose %[[B]] [0, 2, 1, 3] : tensor<1x?x2x16xf32> -> tensor<1x2x?x16xf32>
+// CHECK: return %[[Y]]
+// CHECK-NOT: tensor.concat
+func.func @partial_rotary(%x: tensor<1x2x?x16xf32>, %pos: tensor<1x?xi64>) -> tensor<1x2x?x16xf32> {
+  %c2 = arith.constant 2 : index
+  %p1 = tfm.reshape %pos : tensor<1x?xi64> -> tensor<?x1xi64>
+  %pf = tfm.cast %p1 : tensor<?x1xi64> -> tensor<?x1xf32>
+  %inv = arith.constant dense<[1.0, 0.1, 0.01, 0.001]> : tensor<4xf32>
+  %fr = tfm.mul %pf, %inv : tensor<?x1xf32>, tensor<4xf32> -> tensor<?x4xf32>
+  %emb = tensor.concat dim(1) %fr, %fr : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x8xf32>
+  %cos = tfm.cos %emb : tensor<?x8xf32>
+  %sin = tfm.sin %emb : tensor<?x8xf32>
+  %cos4 = tfm.reshape %cos : tensor<?x8xf32> -> tensor<1x1x?x8xf32>
+  %sin4 = tfm.reshape %sin : tensor<?x8xf32> -> tensor<1x1x?x8xf32>
+  %s = tensor.dim %x, %c2 : tensor<1x2x?x16xf32>
+  %xr = tensor.extract_slice %x[0, 0, 0, 0] [1, 2, %s, 8] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x2x?x8xf32>
+  %xp = tensor.extract_slice %x[0, 0, 0, 8] [1, 2, %s, 8] [1, 1, 1, 1] : tensor<1x2x?x16xf32> to tensor<1x2x?x8xf32>
+  %xc = tfm.mul %xr, %cos4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32> -> tensor<1x2x?x8xf32>
+  %xa = tensor.extract_slice %xr[0, 0, 0, 0] [1, 2, %s, 4] [1, 1, 1, 1] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %xb = tensor.extract_slice %xr[0, 0, 0, 4] [1, 2, %s, 4] [1, 1, 1, 1] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %xn = tfm.neg %xb : tensor<1x2x?x4xf32>
+  %xh = tensor.concat dim(3) %xn, %xa : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x8xf32>
+  %xs = tfm.mul %xh, %sin4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32> -> tensor<1x2x?x8xf32>
+  // expected-remark @+1 {{fusion rotary: fused}}
+  %xrot = tfm.add %xc, %xs : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32> -> tensor<1x2x?x8xf32>
+  %y = tensor.concat dim(3) %xrot, %xp : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x16xf32>
+  return %y : tensor<1x2x?x16xf32>
+}
