@@ -132,7 +132,19 @@ void matchAffine(NormChain &chain, bool withBias) {
     Value current = chain.root()->getResult(0);
     return isFeatureVector(v, type) && isParameter(v) && keepsType(op, current);
   };
-  Value current = chain.root()->getResult(0);
+  // Identity casts (transformers' `.to(input_dtype)` in a float32 model)
+  // are part of the chain, whatever order the rewriter folds them in.
+  auto skipIdentityCasts = [&] {
+    Value current = chain.root()->getResult(0);
+    while (auto castOp = dyn_cast_or_null<CastOp>(soleUser(current))) {
+      if (castOp.getType() != current.getType())
+        break;
+      chain.ops.push_back(castOp);
+      current = castOp.getResult();
+    }
+    return current;
+  };
+  Value current = skipIdentityCasts();
   if (auto mul = dyn_cast_or_null<MulOp>(soleUser(current))) {
     Value scale = otherOperand(mul, current);
     if (accept(mul, scale)) {
@@ -143,6 +155,7 @@ void matchAffine(NormChain &chain, bool withBias) {
   }
   if (!withBias)
     return;
+  current = skipIdentityCasts();
   if (auto add = dyn_cast_or_null<AddOp>(soleUser(current))) {
     Value bias = otherOperand(add, current);
     if (accept(add, bias)) {

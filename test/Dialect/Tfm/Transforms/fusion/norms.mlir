@@ -441,3 +441,23 @@ func.func @rms_norm_gemma_scale(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
   %y = tfm.mul %n, %scale : tensor<?x16xf32>, tensor<16xf32> -> tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }
+
+// -----
+
+// Near miss: no scale, and the ones it would need have no static width.
+
+// CHECK-LABEL: func.func @ln_no_scale_dynamic_width
+// CHECK-NOT: tfm.layer_norm
+func.func @ln_no_scale_dynamic_width(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  // expected-remark @+1 {{fusion layer_norm: near miss: no scale and the normalized dimension is dynamic}}
+  %m = tfm.reduce_mean %x [1] {keep_dims} : tensor<4x?xf32> -> tensor<4x1xf32>
+  %d = tfm.sub %x, %m : tensor<4x?xf32>, tensor<4x1xf32> -> tensor<4x?xf32>
+  %sq = tfm.pow %d, %two : tensor<4x?xf32>, tensor<f32> -> tensor<4x?xf32>
+  %v = tfm.reduce_mean %sq [1] {keep_dims} : tensor<4x?xf32> -> tensor<4x1xf32>
+  %ve = tfm.add %v, %eps : tensor<4x1xf32>, tensor<f32> -> tensor<4x1xf32>
+  %s = tfm.sqrt %ve : tensor<4x1xf32>
+  %n = tfm.div %d, %s : tensor<4x?xf32>, tensor<4x1xf32> -> tensor<4x?xf32>
+  return %n : tensor<4x?xf32>
+}
