@@ -7,10 +7,123 @@
 #include "Checksum.h"
 
 #include "llvm/Support/FileOutputBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include "llvm/Support/MathExtras.h"
+#include <cstring>
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::tfc;
+
+namespace {
+
+/// Checks one `{name, type[, permutation]}` description (a table entry or a
+/// part of one) and returns its type; `what` names it in errors.
+FailureOr<RankedTensorType> weightType(DictionaryAttr dict, const Twine &what,
+                                       std::string &error) {
+  auto name = dict.getAs<StringAttr>("name");
+  auto type = dict.getAs<TypeAttr>("type");
+  auto tensorType =
+      type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+  if (!name || !tensorType || !tensorType.hasStaticShape()) {
+    error = (what + " needs a `name` string and a static tensor `type`").str();
+    return failure();
+  }
+  if (tensorType.getElementTypeBitWidth() % 8 != 0) {
+    error = (what + ": element type of sub-byte width").str();
+    return failure();
+  }
+  Attribute perm = dict.get("permutation");
+  if (perm && !isa<DenseI64ArrayAttr>(perm)) {
+    error = (what + ": `permutation` must be an array<i64>").str();
+    return failure();
+  }
+  return tensorType;
+}
+
+ArrayRef<int64_t> permutationOf(DictionaryAttr dict) {
+  if (auto perm = dict.getAs<DenseI64ArrayAttr>("permutation"))
+    return perm.asArrayRef();
+  return {};
+}
+
+uint64_t byteSize(RankedTensorType type) {
+  return type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+}
+
+/// Writes a composite entry: its parts, each read into a temporary,
+/// concatenated along `axis` into `dst` (row-major, `type`).
+bool writeComposite(DictionaryAttr dict, RankedTensorType type,
+                    WeightSource &source, char *dst, const Twine &what,
+                    std::string &error) {
+  auto parts = dict.getAs<ArrayAttr>("parts");
+  auto axisAttr = dict.getAs<IntegerAttr>("axis");
+  int64_t rank = type.getRank();
+  if (!parts || parts.empty() || !axisAttr || axisAttr.getInt() < 0 ||
+      axisAttr.getInt() >= rank) {
+    error = (what + " needs a non-empty `parts` array and an `axis` in [0, " +
+             Twine(rank) + ")")
+                .str();
+    return false;
+  }
+  int64_t axis = axisAttr.getInt();
+  // Checked first, so that nothing is read for a malformed entry.
+  SmallVector<RankedTensorType> partTypes;
+  int64_t axisSize = 0;
+  for (auto [i, attr] : llvm::enumerate(parts)) {
+    std::string partWhat = (what + " part " + Twine(i)).str();
+    auto part = dyn_cast<DictionaryAttr>(attr);
+    if (!part) {
+      error = partWhat + " is not a dictionary";
+      return false;
+    }
+    FailureOr<RankedTensorType> partType = weightType(part, partWhat, error);
+    if (failed(partType))
+      return false;
+    bool fits = partType->getElementType() == type.getElementType() &&
+                partType->getRank() == rank;
+    for (int64_t d = 0; fits && d < rank; ++d)
+      fits = d == axis || partType->getDimSize(d) == type.getDimSize(d);
+    if (!fits) {
+      llvm::raw_string_ostream os(error);
+      os << partWhat << " of type " << *partType << " does not fit " << type
+         << " along axis " << axis;
+      return false;
+    }
+    axisSize += partType->getDimSize(axis);
+    partTypes.push_back(*partType);
+  }
+  if (axisSize != type.getDimSize(axis)) {
+    error =
+        (what + ": the parts add up to " + Twine(axisSize) + " along axis " +
+         Twine(axis) + ", the entry has " + Twine(type.getDimSize(axis)))
+            .str();
+    return false;
+  }
+  // Row-major: `outer` blocks, each the parts' slabs side by side.
+  uint64_t outer = 1, inner = type.getElementTypeBitWidth() / 8;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= type.getDimSize(d);
+  for (int64_t d = axis + 1; d < rank; ++d)
+    inner *= type.getDimSize(d);
+  uint64_t row = type.getDimSize(axis) * inner, column = 0;
+  std::vector<char> tmp;
+  for (auto [attr, partType] : llvm::zip_equal(parts, partTypes)) {
+    auto part = cast<DictionaryAttr>(attr);
+    tmp.resize(byteSize(partType));
+    if (!source.read(part.getAs<StringAttr>("name").getValue(),
+                     permutationOf(part), partType, tmp.data(), error))
+      return false;
+    uint64_t slab = partType.getDimSize(axis) * inner;
+    for (uint64_t o = 0; o < outer; ++o)
+      std::memcpy(dst + o * row + column, tmp.data() + o * slab, slab);
+    column += slab;
+  }
+  return true;
+}
+
+} // namespace
 
 FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
                                                WeightSource &source,
@@ -34,21 +147,36 @@ FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
   }
   char *base = reinterpret_cast<char *>((*buffer)->getBufferStart());
   std::memset(base, 0, std::max<uint64_t>(info.bytes, 1));
-  for (Attribute entry : table) {
-    auto dict = cast<DictionaryAttr>(entry);
-    auto name = dict.getAs<StringAttr>("name");
-    auto offset = dict.getAs<IntegerAttr>("offset");
-    auto type = dict.getAs<TypeAttr>("type");
-    if (!name || !offset || !type) {
-      error = "malformed tfm.weight_table entry";
+  for (auto [i, entry] : llvm::enumerate(table)) {
+    std::string what = "tfm.weight_table entry " + std::to_string(i);
+    auto dict = dyn_cast<DictionaryAttr>(entry);
+    auto offset = dict ? dict.getAs<IntegerAttr>("offset") : IntegerAttr();
+    auto type = dict ? dict.getAs<TypeAttr>("type") : TypeAttr();
+    auto tensorType =
+        type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+    if (!offset || !tensorType || !tensorType.hasStaticShape() ||
+        tensorType.getElementTypeBitWidth() % 8 != 0) {
+      error = "malformed " + what +
+              ": needs an integer `offset` and a static tensor `type`";
       return failure();
     }
-    auto tensorType = cast<RankedTensorType>(type.getValue());
-    ArrayRef<int64_t> permutation;
-    if (auto perm = dict.getAs<DenseI64ArrayAttr>("permutation"))
-      permutation = perm.asArrayRef();
-    if (!source.read(name.getValue(), permutation, tensorType,
-                     base + offset.getInt(), error))
+    if (offset.getInt() < 0 ||
+        offset.getInt() + byteSize(tensorType) > info.bytes) {
+      error = what + " lies outside the " + std::to_string(info.bytes) +
+              "-byte blob";
+      return failure();
+    }
+    char *dst = base + offset.getInt();
+    if (dict.get("parts")) {
+      if (!writeComposite(dict, tensorType, source, dst, what, error))
+        return failure();
+      continue;
+    }
+    FailureOr<RankedTensorType> weight = weightType(dict, what, error);
+    if (failed(weight))
+      return failure();
+    if (!source.read(dict.getAs<StringAttr>("name").getValue(),
+                     permutationOf(dict), tensorType, dst, error))
       return failure();
   }
   info.checksum = tfcrtChecksum(base, info.bytes);

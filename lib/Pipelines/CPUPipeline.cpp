@@ -36,6 +36,9 @@ void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
                                          const CPUPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(tfm::createTfmPackLinearWeights());
+  // After packing, so that the merged weights' parts carry their
+  // permutations.
+  pm.addNestedPass<func::FuncOp>(tfm::createTfmMergeParallelLinears());
   tfm::TfmBindWeightsOptions bind;
   bind.alignment = options.weightAlignment;
   pm.addPass(tfm::createTfmBindWeights(bind));

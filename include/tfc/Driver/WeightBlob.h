@@ -27,7 +27,11 @@ struct BlobInfo {
 };
 
 /// Writes the blob laid out by --tfm-bind-weights (the module's
-/// tfm.weight_table) into `path` and returns its size and checksum.
+/// tfm.weight_table) into `path` and returns its size and checksum. A
+/// composite entry (`parts` and `axis`, from a concatenation of weights) is
+/// assembled from its parts: each is read with its permutation into a
+/// temporary and copied into place along `axis`. Malformed entries are
+/// reported in `error` by their index in the table.
 FailureOr<BlobInfo> writeWeightBlob(ModuleOp module, WeightSource &source,
                                     StringRef path, std::string &error);
 
