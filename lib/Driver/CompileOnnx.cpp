@@ -5,14 +5,128 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 
-#include <limits>
-
 #ifdef TFC_HAVE_ONNX
+#include "StoredWeights.h"
+
+#include "tfc/Dialect/Tfm/Transforms/FusionReport.h"
+#include "tfc/Dialect/Tfm/Transforms/Passes.h"
 #include "tfc/Import/Onnx/OnnxImporter.h"
+#include "tfc/Import/Onnx/OnnxWeights.h"
+#include "tfc/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <limits>
 #endif
 
 using namespace mlir;
 using namespace mlir::tfc;
+
+#ifdef TFC_HAVE_ONNX
+namespace {
+
+/// Serves the graph's initializers to the weight blob.
+class InitializerWeights : public StoredWeights {
+public:
+  explicit InitializerWeights(OnnxWeights &file) : file(file) {}
+
+private:
+  bool storedShape(StringRef name, std::vector<int64_t> &shape,
+                   std::string &error) override {
+    return file.shape(name, shape, error);
+  }
+  bool readStoredF32(StringRef name, float *dst, std::string &error) override {
+    return file.readF32(name, dst, error);
+  }
+  OnnxWeights &file;
+};
+
+/// Collects the fusion remarks and prints them as a table.
+class FusionReportPrinter {
+public:
+  explicit FusionReportPrinter(MLIRContext *ctx)
+      : handler(ctx, [this](Diagnostic &diag) { return record(diag); }) {}
+
+  void print(raw_ostream &os, StringRef model) const;
+
+private:
+  LogicalResult record(Diagnostic &diag) {
+    std::string text = diag.str();
+    StringRef pattern, reason;
+    if (diag.getSeverity() != DiagnosticSeverity::Remark ||
+        !tfm::parseFusionRemark(text, pattern, reason))
+      return failure(); // not ours: the next handler prints it
+    Entry &e = entries[names.insert(pattern).first->getKey()];
+    if (reason.empty())
+      ++e.fused;
+    else
+      e.misses.push_back({where(diag.getLocation()), reason.str()});
+    return success();
+  }
+  static std::string where(Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      return name.getName().str();
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    loc.print(os);
+    return s;
+  }
+
+  struct Entry {
+    unsigned fused = 0;
+    std::vector<std::pair<std::string, std::string>> misses;
+  };
+  llvm::MapVector<StringRef, Entry> entries;
+  /// Owns the pattern names the keys point to.
+  llvm::StringSet<> names;
+  ScopedDiagnosticHandler handler;
+};
+
+void FusionReportPrinter::print(raw_ostream &os, StringRef model) const {
+  os << "fusion report for " << model << "\n";
+  if (entries.empty()) {
+    os << "  no fusion pattern matched or nearly matched\n";
+    return;
+  }
+  os << llvm::formatv("  {0,-20} {1,6} {2,12}\n", "pattern", "fused",
+                      "near misses");
+  for (const auto &[pattern, e] : entries) {
+    os << llvm::formatv("  {0,-20} {1,6} {2,12}\n", pattern, e.fused,
+                        e.misses.size());
+    for (const auto &[loc, reason] : e.misses)
+      os << "    near miss at '" << loc << "': " << reason << "\n";
+  }
+}
+
+/// vocab.json and merges.txt from `dir`, copied beside the executable.
+LogicalResult copyTokenizerFiles(Location loc, StringRef dir, StringRef exe,
+                                 bool check) {
+  for (const char *name : {"vocab.json", "merges.txt"}) {
+    SmallString<256> src(dir);
+    llvm::sys::path::append(src, name);
+    if (!llvm::sys::fs::exists(src))
+      return emitError(loc)
+             << "tokenizer file " << src
+             << " not found (put vocab.json and merges.txt beside the .onnx "
+                "file or pass --tokenizer DIR)";
+    if (check)
+      continue;
+    std::string dst = (exe + "." + name).str();
+    if (std::error_code ec = llvm::sys::fs::copy_file(src, dst))
+      return emitError(loc)
+             << "cannot copy " << src << " to " << dst << ": " << ec.message();
+  }
+  return success();
+}
+
+} // namespace
+#endif
 
 LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
                                           const CompileOptions &options) {
@@ -24,13 +138,33 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
 #else
   TimingScope importTiming =
       options.timing ? options.timing->nest("import") : TimingScope();
+  Location fileLoc = FileLineColLoc::get(ctx, options.inputPath, 0, 0);
   OnnxImportOptions importOptions;
   importOptions.inlineLimit = options.onnxInlineLimit < 0
                                   ? std::numeric_limits<int64_t>::max()
                                   : options.onnxInlineLimit;
+  // A graph that takes token ids is a language model: batch 1 (bound at
+  // import), KV-cache entry points, the LM runtime, weights from the
+  // initializers. A file that does not parse is left to the importer,
+  // which says what is wrong with it.
+  std::string openError;
+  std::unique_ptr<OnnxWeights> initializers =
+      OnnxWeights::open(options.inputPath, openError);
+  bool isLM = initializers && initializers->hasGraphInput("input_ids");
+  importOptions.batchOne = isLM;
   OwningOpRef<ModuleOp> module =
       importOnnxModel(ctx, options.inputPath, importOptions);
   if (!module)
+    return failure();
+  std::string tokenizerDir =
+      !options.tokenizerDir.empty()
+          ? options.tokenizerDir
+          : llvm::sys::path::parent_path(options.inputPath).str();
+  if (tokenizerDir.empty())
+    tokenizerDir = ".";
+  if (isLM && options.emit == EmitPhase::Exe &&
+      failed(copyTokenizerFiles(fileLoc, tokenizerDir, options.outputPath,
+                                /*check=*/true)))
     return failure();
   {
     // An op that does not verify (an invalid model the importer did not
@@ -49,8 +183,36 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   }
   importTiming.stop();
 
-  // compileModule rejects --emit=exe for a graph with weights: only an HF
-  // model directory supplies them to an executable so far.
-  return compileModule(*module, options);
+  CompileOptions phases = options;
+  FusionPipelineOptions fusion;
+  fusion.report = options.fusionReport;
+  int64_t contextCap = options.contextCap;
+  phases.importPasses = [&fusion, isLM, contextCap](OpPassManager &pm) {
+    buildTfmFusionPipeline(pm, fusion);
+    if (!isLM)
+      return;
+    tfm::TfmBuildLMEntryPointsOptions entry;
+    entry.source = kOnnxEntryName.str();
+    entry.maxContext = contextCap;
+    pm.addPass(tfm::createTfmBuildLMEntryPoints(entry));
+    pm.addPass(createCanonicalizerPass());
+  };
+
+  std::optional<FusionReportPrinter> report;
+  if (options.fusionReport)
+    report.emplace(ctx);
+  std::optional<InitializerWeights> weights;
+  if (isLM)
+    weights.emplace(*initializers);
+  LogicalResult result =
+      compileModule(*module, phases, weights ? &*weights : nullptr);
+  if (report)
+    report->print(llvm::outs(), options.inputPath);
+  if (failed(result))
+    return failure();
+  if (isLM && options.emit == EmitPhase::Exe)
+    return copyTokenizerFiles(fileLoc, tokenizerDir, options.outputPath,
+                              /*check=*/false);
+  return success();
 #endif
 }

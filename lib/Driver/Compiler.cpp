@@ -419,8 +419,10 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
 
   // Phase 1: tfm (canonicalized).
   timer.start("tfm");
-  if (failed(runPasses(module, dumper, timer, [](OpPassManager &pm) {
+  if (failed(runPasses(module, dumper, timer, [&](OpPassManager &pm) {
         pm.addPass(createCanonicalizerPass());
+        if (options.importPasses)
+          options.importPasses(pm);
       })))
     return failure();
   timer.stop();
@@ -452,9 +454,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     if (weightOp)
       return emitError(loc)
              << "the module reads weights (tfm.weight \"" << weightOp.getName()
-             << "\") and only an HF model directory provides them, so there "
-                "is no executable for it (--emit=obj and the earlier phases "
-                "work)";
+             << "\") and only language models (an HF model directory, an "
+                "ONNX graph with input_ids) get them, so there is no "
+                "executable for it (--emit=obj and the earlier phases work)";
   }
 
   // Phase 2: linalg on tensors.

@@ -95,6 +95,7 @@ void mlir::tfc::registerTfcPasses() {
   tfc::registerTfcConversionPasses();
   tfc::registerTfcCodegenPasses();
   tfc::registerTfcPipelines();
+  tfc::registerTfmFusionPipeline();
 
   // Upstream passes the pipelines are made of, so that every step can be
   // replayed one by one in tfc-opt.

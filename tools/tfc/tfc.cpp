@@ -74,6 +74,16 @@ static cl::opt<int64_t>
     contextCap("context",
                cl::desc("Cap the KV-cache length (default: the model's)"),
                cl::init(0), cl::cat(tfcCategory));
+static cl::opt<bool> fusionReport(
+    "fusion-report",
+    cl::desc("ONNX: print what each fusion pattern matched, and every near "
+             "miss with its location and the reason it did not match"),
+    cl::cat(tfcCategory));
+static cl::opt<std::string> tokenizerDir(
+    "tokenizer",
+    cl::desc("ONNX language models: the directory with vocab.json and "
+             "merges.txt (default: the .onnx file's directory)"),
+    cl::cat(tfcCategory));
 static cl::opt<int64_t> onnxInlineLimit(
     "onnx-inline-limit",
     cl::desc("ONNX: inline float initializers with at most this many "
@@ -176,6 +186,8 @@ static int runCompile(int argc, char **argv) {
   }
   options.contextCap = contextCap;
   options.onnxInlineLimit = onnxInlineLimit;
+  options.fusionReport = fusionReport;
+  options.tokenizerDir = tokenizerDir;
   std::string error;
   if (failed(tfc::checkTargetOptions(options.target, error)) ||
       failed(tfc::checkOutputPaths(options, error))) {
@@ -202,7 +214,17 @@ static int runCompile(int argc, char **argv) {
       // Errors at an imported module's file location (checks on the whole
       // module) name the file; importer messages already start with it.
       std::string msg = diag.str();
-      llvm::errs() << "tfc: error: ";
+      switch (diag.getSeverity()) {
+      case DiagnosticSeverity::Error:
+        llvm::errs() << "tfc: error: ";
+        break;
+      case DiagnosticSeverity::Warning:
+        llvm::errs() << "tfc: warning: ";
+        break;
+      default:
+        llvm::errs() << "tfc: note: ";
+        break;
+      }
       if (auto file = dyn_cast<FileLineColLoc>(diag.getLocation()))
         if (!StringRef(msg).starts_with(file.getFilename().getValue()))
           llvm::errs() << file.getFilename().getValue() << ": ";

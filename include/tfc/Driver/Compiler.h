@@ -7,9 +7,11 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/LLVM.h"
 #include "mlir/Support/Timing.h"
 
+#include <functional>
 #include <string>
 
 namespace mlir::tfc {
@@ -38,6 +40,15 @@ struct CompileOptions {
   /// ONNX import: float initializers with more elements than this become
   /// tfm.weight ops, smaller ones dense constants (-1: inline all).
   int64_t onnxInlineLimit = 64;
+  /// --fusion-report: print the fusion passes' rewrites and near misses.
+  bool fusionReport = false;
+  /// ONNX language models: where vocab.json and merges.txt are (empty: the
+  /// model's directory).
+  std::string tokenizerDir;
+  /// Passes an importer adds to the tfm phase, after canonicalization (the
+  /// ONNX path: fusion and the LM entry points). Their IR is what
+  /// --emit=tfm prints.
+  std::function<void(OpPassManager &)> importPasses;
   /// --mlir-timing: the phases, and the passes within them, are timed under
   /// this scope (null: no timing).
   TimingScope *timing = nullptr;

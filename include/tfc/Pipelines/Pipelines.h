@@ -34,6 +34,22 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
 };
 
+struct FusionPipelineOptions
+    : public PassPipelineOptions<FusionPipelineOptions> {
+  Option<bool> report{
+      *this, "report",
+      llvm::cl::desc("Emit a remark for each fusion and each near miss"),
+      llvm::cl::init(false)};
+};
+
+/// The fusion passes that raise an imported graph (ONNX) to the layer ops
+/// of the HF import: norms, activations, rotary, attention, bias epilogues.
+void buildTfmFusionPipeline(OpPassManager &pm,
+                            const FusionPipelineOptions &options);
+
+/// Registers tfm-fuse.
+void registerTfmFusionPipeline();
+
 /// tfm -> linalg on tensors: bind weights, lower tfm ops, clean up, fuse.
 void buildTfmToLinalgPipeline(OpPassManager &pm,
                               const CPUPipelineOptions &options);
