@@ -527,12 +527,27 @@ std::optional<LinearIndex> linearIndex(OpFoldResult ofr) {
   return linearIndex(cast<Value>(ofr));
 }
 
-Value skipIdentityCasts(Value v) {
-  while (auto c = v.getDefiningOp<CastOp>()) {
-    if (c.getInput().getType() != c.getType())
-      break;
-    v = c.getInput();
+Value skipIdentityOp(Value v) {
+  Operation *op = v.getDefiningOp();
+  if (!op)
+    return {};
+  if (auto c = dyn_cast<CastOp>(op))
+    return c.getInput().getType() == c.getType() ? c.getInput() : Value();
+  if (!isa<MulOp, DivOp>(op))
+    return {};
+  // x * 1, 1 * x, x / 1.
+  for (int i = 1; i >= (isa<MulOp>(op) ? 0 : 1); --i) {
+    Value other = op->getOperand(1 - i);
+    auto c = splatValue(op->getOperand(i));
+    if (c && *c == 1.0 && other.getType() == v.getType())
+      return other;
   }
+  return {};
+}
+
+Value skipIdentityOps(Value v) {
+  while (Value in = skipIdentityOp(v))
+    v = in;
   return v;
 }
 

@@ -61,9 +61,14 @@ std::optional<LinearIndex> linearIndex(Value v);
 LinearIndex addLinear(LinearIndex a, const LinearIndex &b, int64_t sign);
 std::optional<LinearIndex> linearIndex(OpFoldResult ofr);
 
-/// `v` without `tfm.cast`s to the type it already has (exporters write
-/// `.float()` and `.to(dtype)` calls as Cast nodes).
-Value skipIdentityCasts(Value v);
+/// `v` without ops that return their input unchanged: `tfm.cast`s to the
+/// type it already has (exporters write `.float()` and `.to(dtype)` as Cast
+/// nodes) and multiplications or divisions by a splat 1 that do not
+/// broadcast (HF's `cos * attention_scaling`).
+Value skipIdentityOps(Value v);
+/// The input of `v`'s defining op when that op is one of the above, else
+/// null.
+Value skipIdentityOp(Value v);
 
 /// A `tfm.reshape` of `v` to `shape` (at most one dynamic dimension), or `v`
 /// itself when it already has that shape.

@@ -378,7 +378,7 @@ struct Traced {
 Traced trace(Value v, SmallVector<Label> labels, double *scale) {
   Traced t;
   for (int step = 0; step < 64; ++step) {
-    v = skipIdentityCasts(v);
+    v = skipIdentityOps(v);
     Operation *op = v.getDefiningOp();
     if (!op)
       break;
@@ -528,15 +528,12 @@ struct AttentionMatch {
   int64_t heads, kvHeads;
 };
 
-/// `v` and the identity casts it is computed by, appended to `chain`.
-void appendCasts(Value v, SmallVectorImpl<Value> &chain) {
+/// `v` and the identity ops (skipIdentityOps) it is computed by, appended
+/// to `chain`.
+void appendIdentityChain(Value v, SmallVectorImpl<Value> &chain) {
   chain.push_back(v);
-  while (auto c = v.getDefiningOp<CastOp>()) {
-    if (c.getInput().getType() != c.getType())
-      break;
-    v = c.getInput();
+  while ((v = skipIdentityOp(v)))
     chain.push_back(v);
-  }
 }
 
 /// Peels constant scale factors off the scores down to the QK^T matmul; the
@@ -544,8 +541,8 @@ void appendCasts(Value v, SmallVectorImpl<Value> &chain) {
 MatmulOp peelScale(Value s, double &scale, std::string &why,
                    SmallVectorImpl<Value> &chain) {
   for (int step = 0; step < 16; ++step) {
-    appendCasts(s, chain);
-    s = skipIdentityCasts(s);
+    appendIdentityChain(s, chain);
+    s = skipIdentityOps(s);
     Operation *op = s.getDefiningOp();
     if (auto m = dyn_cast_or_null<MatmulOp>(op))
       return m;
@@ -614,8 +611,8 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
   }
 
   // The mask, if any, and the scaled scores under it.
-  appendCasts(sm.getInput(), maskChain);
-  Value x = skipIdentityCasts(sm.getInput());
+  appendIdentityChain(sm.getInput(), maskChain);
+  Value x = skipIdentityOps(sm.getInput());
   double scale = 1.0;
   MatmulOp qk;
   std::optional<Triangle> mask;

@@ -54,12 +54,12 @@ struct RotaryMatch {
 
 /// `v` without reshapes around it (they keep the row-major element order).
 Value peelReshapes(Value v) {
-  while (Operation *op = skipIdentityCasts(v).getDefiningOp()) {
+  while (Operation *op = skipIdentityOps(v).getDefiningOp()) {
     if (!isa<ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op))
       break;
     v = op->getOperand(0);
   }
-  return skipIdentityCasts(v);
+  return skipIdentityOps(v);
 }
 
 RankedTensorType ttype(Value v) {

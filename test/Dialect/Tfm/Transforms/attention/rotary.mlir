@@ -36,7 +36,8 @@ func.func @seq_heads_layout(%x: tensor<1x?x4x16xf32>, %pos: tensor<1x?xi64>) -> 
 }
 
 // [1, H, S, D] that is not a transpose of the head split: the rewrite
-// transposes in and out around the op.
+// transposes in and out around the op. The tables pass through identity
+// ops (a multiplication by 1, a cast to their own type).
 // CHECK-LABEL: func.func @heads_seq_layout
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x?x16xf32>)
 // CHECK: %[[T:.*]] = tfm.transpose %[[X]] [0, 2, 1, 3] : tensor<1x2x?x16xf32> -> tensor<1x?x2x16xf32>
@@ -57,8 +58,14 @@ func.func @heads_seq_layout(%x: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
   %fr = tfm.matmul %inv, %posf : tensor<1x8x1xf32>, tensor<1x1x?xf32> -> tensor<1x8x?xf32>
   %frt = tfm.transpose %fr [0, 2, 1] : tensor<1x8x?xf32> -> tensor<1x?x8xf32>
   %emb = tensor.concat dim(2) %frt, %frt : (tensor<1x?x8xf32>, tensor<1x?x8xf32>) -> tensor<1x?x16xf32>
-  %cos = tfm.cos %emb : tensor<1x?x16xf32>
-  %sin = tfm.sin %emb : tensor<1x?x16xf32>
+  %cos0 = tfm.cos %emb : tensor<1x?x16xf32>
+  %sin0 = tfm.sin %emb : tensor<1x?x16xf32>
+  // HF's cos * attention_scaling (1.0 without rope scaling), .to(dtype)
+  %scaling = arith.constant dense<1.000000e+00> : tensor<f32>
+  %cos1 = tfm.mul %cos0, %scaling : tensor<1x?x16xf32>, tensor<f32> -> tensor<1x?x16xf32>
+  %sin1 = tfm.mul %sin0, %scaling : tensor<1x?x16xf32>, tensor<f32> -> tensor<1x?x16xf32>
+  %cos = tfm.cast %cos1 : tensor<1x?x16xf32> -> tensor<1x?x16xf32>
+  %sin = tfm.cast %sin1 : tensor<1x?x16xf32> -> tensor<1x?x16xf32>
   %cos4 = tfm.reshape %cos : tensor<1x?x16xf32> -> tensor<1x1x?x16xf32>
   %sin4 = tfm.reshape %sin : tensor<1x?x16xf32> -> tensor<1x1x?x16xf32>
   %xc = tfm.mul %x, %cos4 : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>
