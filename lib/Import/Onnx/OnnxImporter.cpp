@@ -200,6 +200,12 @@ private:
   std::optional<std::vector<int64_t>> attrInts(StringRef name);
   std::vector<int64_t> constInts(unsigned i, StringRef what);
   int64_t normAxis(int64_t axis, int64_t rank);
+  /// With the batch bound to 1 (language models) the sequence length is the
+  /// only dynamic size, so every kDyn stands for the same value S and shape
+  /// arithmetic can fold S - S, S / S, S * 1, ... Returns the result of
+  /// `p op q` (kDyn for S) when it is a constant or S itself.
+  std::optional<int64_t> foldWithSequenceLength(StringRef op, int64_t p,
+                                                int64_t q) const;
   [[noreturn]] void nodeFail(const Twine &msg) {
     fail(loc,
          path + ": node '" + nodeName + "' (" + node->op_type() + "): " + msg);
@@ -217,6 +223,9 @@ private:
   }
   Value scalarConstant(Type elt, double v);
   Value reshape(Value v, ArrayRef<int64_t> shape);
+  /// A reshape that only adds or drops unit dimensions, as
+  /// tensor.collapse_shape / expand_shape (any number of dynamic sizes).
+  Value unitDimReshape(Value v, RankedTensorType type);
   Value matmul(Value a, Value bv);
 
   void binary(StringRef op);
@@ -461,6 +470,22 @@ void Importer::setOutput(unsigned i, Value v,
                          std::optional<std::vector<int64_t>> ints) {
   if ((int)i >= node->output_size() || node->output(i).empty())
     return;
+  // Integer contents fully known at compile time: a constant, so that the
+  // fusion passes see constants where the graph computed shape values
+  // (e.g. GPT-2's scale sqrt(Shape(v)[-1])).
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (ints && !llvm::is_contained(*ints, kDyn) && t && t.hasStaticShape() &&
+      t.getNumElements() == static_cast<int64_t>(ints->size()) &&
+      !v.getDefiningOp<arith::ConstantOp>() &&
+      t.getElementType().isSignlessInteger() &&
+      !t.getElementType().isInteger(1)) {
+    SmallVector<APInt> data;
+    unsigned width = t.getElementType().getIntOrFloatBitWidth();
+    for (int64_t x : *ints)
+      data.push_back(
+          APInt(width, x, /*isSigned=*/true, /*implicitTrunc=*/true));
+    v = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(t, data));
+  }
   Entry e;
   e.value = v;
   e.ints = std::move(ints);
@@ -559,11 +584,70 @@ Value Importer::reshape(Value v, ArrayRef<int64_t> shape) {
   auto t = ttype(v);
   if (t.getShape() == shape)
     return v;
-  if (llvm::count(shape, kDyn) > 1)
-    nodeFail("reshape of " + join(t.getShape()) + " to " + join(shape) +
-             " has more than one dynamic dimension");
-  return tfm::ReshapeOp::create(
-      b, loc, RankedTensorType::get(shape, t.getElementType()), v);
+  auto resultType = RankedTensorType::get(shape, t.getElementType());
+  if (llvm::count(shape, kDyn) > 1) {
+    // tfm.reshape infers one dynamic size from the element count. Adding or
+    // dropping unit dimensions (Unsqueeze/Squeeze of a [S, S] mask) keeps
+    // every size, so collapse and expand around the unit dims instead.
+    auto nonUnit = [](ArrayRef<int64_t> dims) {
+      SmallVector<int64_t> out;
+      for (int64_t d : dims)
+        if (d != 1)
+          out.push_back(d);
+      return out;
+    };
+    if (nonUnit(t.getShape()) != nonUnit(shape))
+      nodeFail("reshape of " + join(t.getShape()) + " to " + join(shape) +
+               " has more than one dynamic dimension");
+    return unitDimReshape(v, resultType);
+  }
+  return tfm::ReshapeOp::create(b, loc, resultType, v);
+}
+
+Value Importer::unitDimReshape(Value v, RankedTensorType type) {
+  auto t = ttype(v);
+  // Collapse to the non-unit dims (each group: one non-unit dim and the
+  // unit dims before it; trailing units join the last group), then expand.
+  auto groups = [](ArrayRef<int64_t> dims) {
+    SmallVector<ReassociationIndices> g;
+    ReassociationIndices cur;
+    for (int64_t i = 0; i < (int64_t)dims.size(); ++i) {
+      cur.push_back(i);
+      if (dims[i] != 1) {
+        g.push_back(cur);
+        cur.clear();
+      }
+    }
+    if (!cur.empty()) {
+      if (g.empty())
+        g.push_back(cur);
+      else
+        g.back().append(cur.begin(), cur.end());
+    }
+    return g;
+  };
+  SmallVector<int64_t> core;
+  for (int64_t d : t.getShape())
+    if (d != 1)
+      core.push_back(d);
+  auto coreType = RankedTensorType::get(core, t.getElementType());
+  Value c = v;
+  if (t.getRank() != (int64_t)core.size())
+    c = tensor::CollapseShapeOp::create(b, loc, coreType, v,
+                                        groups(t.getShape()));
+  if (type.getRank() == (int64_t)core.size())
+    return c;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t i = 0, j = 0; i < type.getRank(); ++i) {
+    if (type.getDimSize(i) == 1 &&
+        !(j < (int64_t)core.size() && core[j] == 1)) {
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    sizes.push_back(tensor::getMixedSize(b, loc, c, j++));
+  }
+  return tensor::ExpandShapeOp::create(b, loc, type, c, groups(type.getShape()),
+                                       sizes);
 }
 
 /// Whether `v` is a weight: an initializer (tfm.weight or an inlined
@@ -624,6 +708,28 @@ Value Importer::matmul(Value a, Value w) {
 // Ops
 //===----------------------------------------------------------------------===//
 
+std::optional<int64_t> Importer::foldWithSequenceLength(StringRef op, int64_t p,
+                                                        int64_t q) const {
+  if (!options.batchOne)
+    return std::nullopt;
+  bool ps = p == kDyn, qs = q == kDyn;
+  if (op == "Sub" && ps && qs)
+    return 0;
+  if (op == "Div" && ps && qs)
+    return 1;
+  if ((op == "Add" || op == "Sub") && ps && q == 0)
+    return kDyn;
+  if (op == "Add" && qs && p == 0)
+    return kDyn;
+  if ((op == "Mul" || op == "Div") && ps && q == 1)
+    return kDyn;
+  if (op == "Mul" && qs && p == 1)
+    return kDyn;
+  if (op == "Mul" && ((ps && q == 0) || (qs && p == 0)))
+    return 0;
+  return std::nullopt;
+}
+
 void Importer::binary(StringRef op) {
   Value l = in(0), r = in(1);
   if (ttype(l).getElementType() != ttype(r).getElementType())
@@ -651,7 +757,16 @@ void Importer::binary(StringRef op) {
       bool ok = true;
       for (size_t i = 0; i < n && ok; ++i) {
         int64_t p = x[x.size() == 1 ? 0 : i], q = y[y.size() == 1 ? 0 : i];
-        if (p == kDyn || q == kDyn || (op == "Div" && q == 0)) {
+        if (p == kDyn || q == kDyn) {
+          std::optional<int64_t> r = foldWithSequenceLength(op, p, q);
+          if (!r) {
+            ok = false;
+            break;
+          }
+          out.push_back(*r);
+          continue;
+        }
+        if (op == "Div" && q == 0) {
           ok = false;
           break;
         }
@@ -996,11 +1111,49 @@ void Importer::slice() {
   for (size_t i = 0; i < starts.size(); ++i) {
     int64_t d = normAxis(axes[i], rank);
     int64_t start = starts[i], end = ends[i], step = steps[i];
-    if (start == kDyn || end == kDyn || step == kDyn)
+    if (step == kDyn || ((start == kDyn || end == kDyn) && !options.batchOne))
       nodeFail("starts, ends and steps must be known at compile time");
     if (step <= 0)
       nodeFail("only positive steps are supported");
     int64_t n = t.getDimSize(d);
+    if (start == kDyn || end == kDyn) {
+      // Bound by the sequence length S (batchOne: the only dynamic size):
+      // read it from the starts/ends tensor at run time and clamp to
+      // [0, n] as ONNX does (S is positive, so no wrap-around).
+      if (step != 1)
+        nodeFail("a step other than 1 with a run-time bound is not "
+                 "supported");
+      auto bound = [&](unsigned input, int64_t v) -> Value {
+        Value r;
+        if (v != kDyn) {
+          if (v < 0 && n != kDyn)
+            v += n;
+          r = arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(v, 0));
+        } else {
+          Value pos = arith::ConstantIndexOp::create(b, loc, i);
+          Value e = tensor::ExtractOp::create(b, loc, in(input), pos);
+          r = arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
+        }
+        Value dim = n != kDyn
+                        ? arith::ConstantIndexOp::create(b, loc, n).getResult()
+                        : tensor::DimOp::create(b, loc, x, d).getResult();
+        return arith::MinSIOp::create(b, loc, r, dim);
+      };
+      if (end != kDyn && end < 0 && n == kDyn)
+        nodeFail("a negative end with a run-time start on a dynamic "
+                 "dimension is not supported");
+      Value first = bound(1, start);
+      Value last = end >= (int64_t(1) << 40) && n == kDyn
+                       ? tensor::DimOp::create(b, loc, x, d).getResult()
+                       : bound(2, end);
+      Value size = arith::SubIOp::create(b, loc, last, first);
+      offsets[d] = first;
+      sizes[d] = arith::MaxSIOp::create(
+                     b, loc, size, arith::ConstantIndexOp::create(b, loc, 0))
+                     .getResult();
+      shape[d] = kDyn;
+      continue;
+    }
     if (n != kDyn) {
       // ONNX clamping for a positive step.
       if (start < 0)
@@ -1098,6 +1251,24 @@ void Importer::reshapeOp() {
   }
   if (inferred >= 0) {
     shape[inferred] = kDyn;
+    // Under batchOne every dynamic size is S: the input has K * S^p
+    // elements and the other target entries K' * S^p'; -1 is K / K' when
+    // p == p' and S when p == p' + 1 and K == K'.
+    int64_t p = xt.getNumDynamicDims();
+    int64_t pt = llvm::count(shape, kDyn) - 1;
+    int64_t known = 1, inKnown = 1;
+    for (int64_t s : shape)
+      if (s != kDyn)
+        known *= s;
+    for (int64_t d : xt.getShape())
+      if (d != kDyn)
+        inKnown *= d;
+    if (options.batchOne && p > 0 && known != 0) {
+      if (p == pt && inKnown % known == 0)
+        shape[inferred] = inKnown / known;
+      else if (p == pt + 1 && inKnown == known)
+        shape[inferred] = kDyn;
+    }
     if (xt.hasStaticShape() && llvm::count(shape, kDyn) == 1) {
       int64_t known = 1;
       for (int64_t s : shape)
