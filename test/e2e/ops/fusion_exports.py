@@ -4,10 +4,12 @@
 them as transformers writes them (scripts/export_onnx_lm.py), cuts the
 normalization + MLP of layer 0 out of each graph (onnx.utils.Extractor, the
 hidden state as a static [1, S, hidden] input), and compiles it with
-`tfc compile --fusion-report`. Checks that
+`tfc compile --fusion-report`; also a BERT-style torch MLP block exported
+directly (its nn.Linear layers export as MatMul + Add). Checks that
 
   * the expected patterns fused (LayerNorm below opset 17, the GELU form,
-    RMSNorm, SiLU, SwiGLU) and no fusion pattern reported a near miss,
+    RMSNorm, SiLU, SwiGLU, the bias adds) and no fusion pattern reported a
+    near miss,
   * the executable agrees with the numpy ONNX interpreter
     (scripts/reference/onnx_eval.py) on random hidden states.
 
@@ -48,6 +50,9 @@ CASES = [
     ("llama_14", ["--preset", "llama-gqa2"], 14,
      "/model/layers.0/input_layernorm/", "/model/layers.0/self_attn/q_proj/",
      {"rms_norm": 1}),
+    # gen_args None: a torch MLP block exported directly (export_mlp).
+    ("bert_mlp_13", None, 13, None, None,
+     {"layer_norm": 1, "gelu": 1, "linear_bias": 2}),
 ]
 
 
@@ -92,20 +97,44 @@ def report_counts(text):
     return counts
 
 
+def export_mlp(part, seq, opset):
+    """A BERT-style MLP block (nn.Linear on a rank-3 input exports as MatMul
+    then Add(bias, ...)), exported directly: LayerNorm, Linear, erf GELU,
+    Linear."""
+    import onnx
+    import torch
+    torch.manual_seed(3)
+    hidden = 24
+    block = torch.nn.Sequential(torch.nn.LayerNorm(hidden),
+                                torch.nn.Linear(hidden, 4 * hidden),
+                                torch.nn.GELU(),
+                                torch.nn.Linear(4 * hidden, hidden))
+    with torch.no_grad():
+        for p in block.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    torch.onnx.export(block, (torch.randn(1, seq, hidden),), part,
+                      input_names=["h"], output_names=["y"],
+                      opset_version=opset)
+    return onnx.load(part), "h", hidden
+
+
 def check_case(tfc, work, case, rng):
     import onnx
     import onnx_eval
     import npy_runner
     name, gen_args, opset, norm, mlp, expected = case
-    hf = os.path.join(work, name + ".hf")
-    run([sys.executable, os.path.join(SCRIPTS, "gen_hf_model.py"), *gen_args,
-         "--seed", "4", "--out", hf])
-    full = os.path.join(work, name + ".full.onnx")
-    run([sys.executable, os.path.join(SCRIPTS, "export_onnx_lm.py"), hf,
-         "--opset", str(opset), "--out", full])
     part = os.path.join(work, name + ".onnx")
     seq = int(rng.integers(2, 9))
-    sub, input_name, hidden = cut(onnx, full, norm, mlp, part, seq)
+    if gen_args is None:
+        sub, input_name, hidden = export_mlp(part, seq, opset)
+    else:
+        hf = os.path.join(work, name + ".hf")
+        run([sys.executable, os.path.join(SCRIPTS, "gen_hf_model.py"),
+             *gen_args, "--seed", "4", "--out", hf])
+        full = os.path.join(work, name + ".full.onnx")
+        run([sys.executable, os.path.join(SCRIPTS, "export_onnx_lm.py"), hf,
+             "--opset", str(opset), "--out", full])
+        sub, input_name, hidden = cut(onnx, full, norm, mlp, part, seq)
     exe = os.path.join(work, name)
     report = run([tfc, "compile", part, "-o", exe, "--onnx-inline-limit=-1",
                   "--fusion-report"])

@@ -8,8 +8,9 @@
 // over the result. Torch exports write nn.Linear without Gemm this way
 // (`MatMul` then `Add(bias, ...)`).
 //
-// The anchor is any tfm.add with an operand defined by a tfm.linear; those
-// left after rewriting are reported as near misses.
+// The anchor is a tfm.add of a tfm.linear's result and a parameter or a
+// bias-shaped value (not a residual add); those left after rewriting are
+// reported as near misses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,13 +40,21 @@ struct BiasMatch {
   Value bias;
 };
 
-/// Matches `add` as the bias addition of the linear defining `operand`.
+/// Matches `add` as the bias addition of the linear defining `operand`. The
+/// add is an anchor (a candidate worth a near miss) when the other operand
+/// is a parameter or has the shape of a bias; a residual add (an activation
+/// of the result's shape) is none and fails with an empty `reason`.
 LogicalResult matchOperand(AddOp add, Value operand, BiasMatch &match,
                            std::string &reason) {
   auto linear = operand.getDefiningOp<LinearOp>();
   if (!linear)
     return failure();
   Value bias = otherOperand(add, operand);
+  bool vector =
+      isFeatureVector(bias, linear.getType()) && keepsType(add, operand);
+  bool parameter = isParameter(bias);
+  if (!vector && !parameter)
+    return failure();
   if (linear.getBias()) {
     reason = "the linear already has a bias";
     return failure();
@@ -54,8 +63,7 @@ LogicalResult matchOperand(AddOp add, Value operand, BiasMatch &match,
     reason = "intermediate value (the linear's result) has other users";
     return failure();
   }
-  auto type = linear.getType();
-  if (!isFeatureVector(bias, type) || !keepsType(add, operand)) {
+  if (!vector) {
     std::string shape;
     llvm::raw_string_ostream os(shape);
     os << bias.getType();
@@ -63,7 +71,7 @@ LogicalResult matchOperand(AddOp add, Value operand, BiasMatch &match,
              std::to_string(linear.getOutFeatures()) + " output features";
     return failure();
   }
-  if (!isParameter(bias)) {
+  if (!parameter) {
     reason = "the bias is not a weight or constant";
     return failure();
   }
