@@ -226,6 +226,11 @@ private:
   /// A reshape that only adds or drops unit dimensions, as
   /// tensor.collapse_shape / expand_shape (any number of dynamic sizes).
   Value unitDimReshape(Value v, RankedTensorType type);
+  /// Entry `i` of the 1-D integer tensor `shape` (a dynamic size) as index.
+  Value runtimeSize(Value shape, int64_t i);
+  /// The sequence length (batchOne: the size of the token ids' dynamic
+  /// dimension), defined at the function entry.
+  Value seqLen;
   Value matmul(Value a, Value bv);
 
   void binary(StringRef op);
@@ -1003,6 +1008,14 @@ static Value extractIndex(OpBuilder &b, Location loc, Value v, int64_t i) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
 }
 
+Value Importer::runtimeSize(Value shape, int64_t i) {
+  // Under batchOne every dynamic size is the sequence length: use the one
+  // value for it, so that later passes can tell sizes are equal.
+  if (seqLen)
+    return seqLen;
+  return extractIndex(b, loc, shape, i);
+}
+
 void Importer::expand() {
   Value x = in(0);
   auto t = ttype(x);
@@ -1027,7 +1040,7 @@ void Importer::expand() {
     if (shape[d] == kDyn)
       dyn.push_back(xd >= 0 && xs == kDyn
                         ? (Value)tensor::DimOp::create(b, loc, x, xd)
-                        : extractIndex(b, loc, in(1), sd));
+                        : runtimeSize(in(1), sd));
     if (xd >= 0)
       exprs.push_back(xs == 1 && shape[d] != 1 ? getAffineConstantExpr(0, ctx)
                                                : getAffineDimExpr(d, ctx));
@@ -1072,7 +1085,7 @@ void Importer::constantOfShape() {
   SmallVector<Value> dyn;
   for (size_t d = 0; d < shape.size(); ++d)
     if (shape[d] == kDyn)
-      dyn.push_back(extractIndex(b, loc, in(0), d));
+      dyn.push_back(runtimeSize(in(0), d));
   Value init = tensor::EmptyOp::create(b, loc, shape, elt, dyn);
   Value fill = arith::ConstantOp::create(b, loc, cast<TypedAttr>(scalar));
   setOutput(0, linalg::FillOp::create(b, loc, fill, init).getResult(0));
@@ -1129,18 +1142,21 @@ void Importer::slice() {
           if (v < 0 && n != kDyn)
             v += n;
           r = arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(v, 0));
+        } else if (n == kDyn) {
+          return tensor::DimOp::create(b, loc, x, d).getResult(); // S vs S
         } else {
-          Value pos = arith::ConstantIndexOp::create(b, loc, i);
-          Value e = tensor::ExtractOp::create(b, loc, in(input), pos);
-          r = arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
+          r = runtimeSize(in(input), i);
         }
+        if (v == 0)
+          return r;
         Value dim = n != kDyn
                         ? arith::ConstantIndexOp::create(b, loc, n).getResult()
                         : tensor::DimOp::create(b, loc, x, d).getResult();
         return arith::MinSIOp::create(b, loc, r, dim);
       };
-      if (end != kDyn && end < 0 && n == kDyn)
-        nodeFail("a negative end with a run-time start on a dynamic "
+      if (n == kDyn &&
+          ((end != kDyn && end < 0) || (start != kDyn && start < 0)))
+        nodeFail("a negative bound next to a run-time bound on a dynamic "
                  "dimension is not supported");
       Value first = bound(1, start);
       Value last = end >= (int64_t(1) << 40) && n == kDyn
@@ -1665,8 +1681,29 @@ void Importer::where() {
   Type elt = ttype(x).getElementType();
   if (ttype(y).getElementType() != elt)
     nodeFail("the two branches differ in element type");
+  // Shape data: select element by element (repeat_kv's Expand shape is
+  // Where(Equal(shape, -1), ones, shape)).
+  std::optional<std::vector<int64_t>> ints;
+  const Entry &ce = input(0), &xe = input(1), &ye = input(2);
+  if (ce.ints && xe.ints && ye.ints) {
+    size_t n = std::max({ce.ints->size(), xe.ints->size(), ye.ints->size()});
+    auto at = [&](const std::vector<int64_t> &v, size_t i) {
+      return v.size() == 1 ? v[0] : v[i];
+    };
+    bool ok = ttype(c).getRank() <= 1 && ttype(x).getRank() <= 1 &&
+              ttype(y).getRank() <= 1;
+    for (const auto *v : {&*ce.ints, &*xe.ints, &*ye.ints})
+      ok &= v->size() == n || v->size() == 1;
+    if (ok) {
+      std::vector<int64_t> out;
+      for (size_t i = 0; i < n; ++i)
+        out.push_back(at(*ce.ints, i) ? at(*xe.ints, i) : at(*ye.ints, i));
+      ints = out;
+    }
+  }
   setOutput(
-      0, tfm::WhereOp::create(b, loc, broadcastType({c, x, y}, elt), c, x, y));
+      0, tfm::WhereOp::create(b, loc, broadcastType({c, x, y}, elt), c, x, y),
+      ints);
 }
 
 void Importer::compare(StringRef op) {
@@ -1682,7 +1719,38 @@ void Importer::compare(StringRef op) {
     v = tfm::LessOp::create(b, loc, type, x, y);
   else
     v = tfm::GreaterOp::create(b, loc, type, x, y);
-  setOutput(0, v);
+  // Shape data: compare element by element; with the batch bound, kDyn is
+  // the sequence length S >= 1, so comparisons with constants below 1 are
+  // known too.
+  std::optional<std::vector<int64_t>> ints;
+  const Entry &xe = input(0), &ye = input(1);
+  if (xe.ints && ye.ints && ttype(x).getRank() <= 1 &&
+      ttype(y).getRank() <= 1) {
+    const auto &p = *xe.ints, &q = *ye.ints;
+    size_t n = std::max(p.size(), q.size());
+    std::vector<int64_t> out;
+    bool ok =
+        (p.size() == n || p.size() == 1) && (q.size() == n || q.size() == 1);
+    for (size_t i = 0; i < n && ok; ++i) {
+      int64_t a = p[p.size() == 1 ? 0 : i], c = q[q.size() == 1 ? 0 : i];
+      bool as = a == kDyn, cs = c == kDyn;
+      if (!as && !cs) {
+        out.push_back(op == "Equal" ? a == c : op == "Less" ? a < c : a > c);
+      } else if (as && cs) {
+        ok = options.batchOne;
+        out.push_back(op == "Equal");
+      } else if (options.batchOne && (as ? c : a) < 1) {
+        // S against a constant k < 1: S > k.
+        bool sFirst = as;
+        out.push_back(op == "Equal" ? false : op == "Less" ? !sFirst : sFirst);
+      } else {
+        ok = false;
+      }
+    }
+    if (ok)
+      ints = out;
+  }
+  setOutput(0, v, ints);
 }
 
 void Importer::notOp() {
@@ -1931,6 +1999,13 @@ OwningOpRef<ModuleOp> Importer::run() {
       values[argNames[i]].value = body->getArgument(i);
     }
     b.setInsertionPointToStart(body);
+    if (options.batchOne)
+      for (BlockArgument arg : body->getArguments()) {
+        auto t = cast<RankedTensorType>(arg.getType());
+        for (int64_t d = 0; d < t.getRank() && !seqLen; ++d)
+          if (t.isDynamicDim(d))
+            seqLen = tensor::DimOp::create(b, arg.getLoc(), arg, d);
+      }
     for (const auto &t : g.initializer())
       importInitializer(t);
     size_t index = 0;
