@@ -150,7 +150,7 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   std::string openError;
   std::unique_ptr<OnnxWeights> initializers =
       OnnxWeights::open(options.inputPath, openError);
-  bool isLM = initializers && initializers->hasGraphInput("input_ids");
+  bool isLM = initializers && initializers->isLanguageModel();
   importOptions.batchOne = isLM;
   OwningOpRef<ModuleOp> module =
       importOnnxModel(ctx, options.inputPath, importOptions);

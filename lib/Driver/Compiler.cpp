@@ -455,7 +455,8 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
       return emitError(loc)
              << "the module reads weights (tfm.weight \"" << weightOp.getName()
              << "\") and only language models (an HF model directory, an "
-                "ONNX graph with input_ids) get them, so there is no "
+                "ONNX graph that takes only input_ids and optionally "
+                "position_ids and attention_mask) get them, so there is no "
                 "executable for it (--emit=obj and the earlier phases work)";
   }
 

@@ -34,11 +34,17 @@ public:
 
   bool readF32(llvm::StringRef name, float *dst, std::string &error) override;
 
-  bool hasGraphInput(llvm::StringRef name) const override {
-    for (const onnx::ValueInfoProto &in : model.graph().input())
-      if (in.name() == name && !byName.count(name))
-        return true;
-    return false;
+  bool isLanguageModel() const override {
+    bool ids = false;
+    for (const onnx::ValueInfoProto &in : model.graph().input()) {
+      if (byName.count(in.name()))
+        continue;
+      if (in.name() == "input_ids")
+        ids = true;
+      else if (in.name() != "position_ids" && in.name() != "attention_mask")
+        return false;
+    }
+    return ids;
   }
 
 private:

@@ -25,8 +25,10 @@ public:
                                            std::string &error);
   virtual ~OnnxWeights() = default;
 
-  /// Whether the graph has an input (not an initializer) called `name`.
-  virtual bool hasGraphInput(llvm::StringRef name) const = 0;
+  /// Whether the graph is a full-sequence language model: its inputs are
+  /// input_ids and at most position_ids and attention_mask (a graph with
+  /// KV-cache inputs is compiled as a plain graph: tfc adds its own cache).
+  virtual bool isLanguageModel() const = 0;
   /// The shape of initializer `name`; false (with `error`) if there is none.
   virtual bool shape(llvm::StringRef name, std::vector<int64_t> &shape,
                      std::string &error) = 0;
