@@ -206,15 +206,12 @@ void Emitter::emitEntry(ModuleOp module, StringRef name, int64_t seqLen,
 
   // positions[i] = pos + i
   Location pl = loc("positions");
-  SmallVector<Value> dyn;
-  if (ShapedType::isDynamic(seq))
-    dyn.push_back(tensor::DimOp::create(b, pl, tokens, 0));
-  Value positions = tensor::GenerateOp::create(
-      b, pl, tokensType, dyn, [&](OpBuilder &nb, Location l, ValueRange i) {
-        Value p = arith::AddIOp::create(nb, l, pos, i[0]);
-        tensor::YieldOp::create(
-            nb, l, arith::IndexCastOp::create(nb, l, nb.getI64Type(), p));
-      });
+  Value len = ShapedType::isDynamic(seq)
+                  ? tensor::DimOp::create(b, pl, tokens, 0).getResult()
+                  : arith::ConstantIndexOp::create(b, pl, seq).getResult();
+  Value positions = tfm::RangeOp::create(
+      b, pl, tokensType, pos, arith::AddIOp::create(b, pl, pos, len),
+      arith::ConstantIndexOp::create(b, pl, 1));
 
   bool gpt2 = c.arch == hf::ArchFamily::GPT2;
   std::string embedName =
