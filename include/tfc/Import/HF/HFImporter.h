@@ -16,9 +16,9 @@
 #ifndef TFC_IMPORT_HF_HFIMPORTER_H
 #define TFC_IMPORT_HF_HFIMPORTER_H
 
+#include "tfc/Dialect/Tfm/Transforms/Passes.h"
 #include "tfc/Import/HF/Reader/ModelConfig.h"
 #include "tfc/Import/HF/Reader/Safetensors.h"
-#include "tfc/Dialect/Tfm/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
