@@ -99,6 +99,57 @@ def Tfm_RMSNormOp : Tfm_NormOp<"rms_norm"> {
   }];
 }
 
+class Tfm_AddNormOp<string mnemonic>
+    : Tfm_Op<mnemonic, [Pure, AllTypesMatch<["input", "sum", "normalized"]>]> {
+  let results = (outs Tfm_FloatTensor:$sum, Tfm_FloatTensor:$normalized);
+  let hasVerifier = 1;
+}
+
+def Tfm_AddLayerNormOp : Tfm_AddNormOp<"add_layer_norm"> {
+  let summary = "residual addition followed by layer normalization";
+  let description = [{
+    `sum = input + residual` (elementwise, no broadcasting: both operands
+    have the result type) and `normalized = layer_norm(sum, scale, bias)`
+    with the semantics of `tfm.layer_norm`. The residual stream of a
+    pre-norm transformer block (`x = x + sublayer(...); h = norm(x)`) in one
+    op, so that the lowering reads `input` and `residual` once per row.
+    `bias` is optional. Built by --tfm-fuse-residual-norm.
+
+    ```mlir
+    %s, %y = tfm.add_layer_norm %x, %r, %g, %b {epsilon = 1.0e-05 : f32}
+               : tensor<?x768xf32>, tensor<?x768xf32>, tensor<768xf32>,
+                 tensor<768xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$residual,
+      Tfm_FloatTensor:$scale, Optional<Tfm_FloatTensor>:$bias,
+      DefaultValuedAttr<F32Attr, "1e-5">:$epsilon);
+  let assemblyFormat = [{
+    $input `,` $residual `,` $scale (`,` $bias^)? attr-dict `:`
+    type($input) `,` type($residual) `,` type($scale) (`,` type($bias)^)?
+  }];
+}
+
+def Tfm_AddRMSNormOp : Tfm_AddNormOp<"add_rms_norm"> {
+  let summary = "residual addition followed by RMS normalization";
+  let description = [{
+    `sum = input + residual` (elementwise, no broadcasting: both operands
+    have the result type) and `normalized = rms_norm(sum, scale)` with the
+    semantics of `tfm.rms_norm`. Built by --tfm-fuse-residual-norm.
+
+    ```mlir
+    %s, %y = tfm.add_rms_norm %x, %r, %g {epsilon = 1.0e-06 : f32}
+               : tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>
+    ```
+  }];
+  let arguments = (ins Tfm_FloatTensor:$input, Tfm_FloatTensor:$residual,
+      Tfm_FloatTensor:$scale, DefaultValuedAttr<F32Attr, "1e-6">:$epsilon);
+  let assemblyFormat = [{
+    $input `,` $residual `,` $scale attr-dict `:` type($input) `,`
+    type($residual) `,` type($scale)
+  }];
+}
+
 def Tfm_GeluOp : Tfm_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let summary = "Gaussian error linear unit";
   let description = [{

@@ -163,6 +163,29 @@ def TfmFuseLinearBias : Pass<"tfm-fuse-linear-bias"> {
   ];
 }
 
+def TfmFuseResidualNorm : Pass<"tfm-fuse-residual-norm"> {
+  let summary = "Fuse residual additions into the norm that follows them";
+  let description = [{
+    `n = layer_norm(s, ...)` or `rms_norm(s, ...)` where `s = add(a, b)`
+    with `a`, `b` and `s` all of one type (a residual add, no broadcasting)
+    becomes `sum, n = add_layer_norm(a, b, ...)` or `add_rms_norm(a, b,
+    ...)`, and every other user of `s` reads `sum`: the lowering then reads
+    `a` and `b` once per row, computing the sum and its row statistics in
+    one pass.
+    With `report`, every rewrite and near miss (a norm of an add that does
+    not fuse, e.g. one that broadcasts) is a remark (see FusionReport.h);
+    the pattern is `residual_norm`.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark for each rewrite and each near miss">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of rewrites (residual norms)">,
+    Statistic<"numNearMisses", "near-misses", "Number of near misses">
+  ];
+}
+
 def TfmFuseAttention : Pass<"tfm-fuse-attention"> {
   let summary = "Recompose scaled dot-product attention";
   let description = [{

@@ -1,8 +1,10 @@
-//===- NormToLinalg.cpp - layer_norm, rms_norm and softmax ----------------===//
+//===- NormToLinalg.cpp - norms, residual norms and softmax ---------------===//
 //
 // Reductions accumulate in f32 whatever the storage type. Each op becomes a
 // short chain of linalg.generic ops: row statistics (reductions over one
-// axis) followed by one elementwise normalization.
+// axis) followed by one elementwise normalization. The residual norms
+// (add_layer_norm, add_rms_norm) compute the sum and its first row statistic
+// in one generic with two outputs, so that x and the residual are read once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -131,6 +133,93 @@ Value mulF(OpBuilder &b, Location l, Value a, Value c) {
   return arith::MulFOp::create(b, l, a, c);
 }
 
+/// Combines a row accumulator with one f32 element.
+using RowCombine = function_ref<Value(OpBuilder &, Location, Value, Value)>;
+
+Value sumCombine(OpBuilder &b, Location l, Value acc, Value v) {
+  return addF(b, l, acc, v);
+}
+Value sumSquaresCombine(OpBuilder &b, Location l, Value acc, Value v) {
+  return addF(b, l, acc, mulF(b, l, v, v));
+}
+
+/// One pass over `x` and `residual` (same type): returns the elementwise sum
+/// (added in f32 and stored in the storage type, as tfm.add computes it) and
+/// its row reduction along the last dimension (in f32), from one linalg.generic
+/// with two outputs.
+std::pair<Value, Value> addAndReduceRows(OpBuilder &b, Location loc, Value x,
+                                         Value residual, RowCombine combine) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  SmallVector<OpFoldResult> rowSizes(sizes.begin(), sizes.end() - 1);
+  auto accType =
+      RankedTensorType::get(type.getShape().drop_back(), b.getF32Type());
+  Value sumInit = createEmpty(b, loc, type, sizes);
+  Value acc = createFilled(b, loc, accType, rowSizes,
+                           floatConst(b, loc, b.getF32Type(), 0.0));
+  SmallVector<AffineMap> maps{identityMap(ctx, rank), identityMap(ctx, rank),
+                              identityMap(ctx, rank),
+                              dropLastDimMap(ctx, rank)};
+  SmallVector<utils::IteratorType> iters = parallelIters(rank);
+  iters.back() = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type, accType}, ValueRange{x, residual},
+      ValueRange{sumInit, acc}, maps, iters,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        // Rounded to the storage type first, as tfm.add does: the
+        // statistics are those of the stored sum.
+        Value s = inF32(nb, nl, args.take_front(2), type.getElementType(),
+                        [&](ValueRange v) { return addF(nb, nl, v[0], v[1]); });
+        Value r = combine(nb, nl, args[3], extendToF32(nb, nl, s));
+        linalg::YieldOp::create(nb, nl, ValueRange{s, r});
+      });
+  return {generic.getResult(0), generic.getResult(1)};
+}
+
+/// layer_norm of `x` given its width `n` and row sums `sum` (f32): a second
+/// reduction for the variance, then the normalization.
+Value emitLayerNorm(OpBuilder &builder, Location loc, Value x, Value n,
+                    Value sum, Value scale, Value bias, float eps) {
+  unsigned last = cast<RankedTensorType>(x.getType()).getRank() - 1;
+  // Two-pass variance: sum((x - mean)^2), stable for large means.
+  Value sq = reduceAlongAxis(
+      builder, loc, x, last, 0.0, {sum},
+      [&](OpBuilder &b, Location l, Value acc, Value v, ValueRange row) {
+        Value mean = arith::DivFOp::create(b, l, row[0], n);
+        Value d = arith::SubFOp::create(b, l, v, mean);
+        return addF(b, l, acc, mulF(b, l, d, d));
+      });
+  SmallVector<Value> features{scale};
+  if (bias)
+    features.push_back(bias);
+  return emitRowwise(
+      builder, loc, x, {sum, sq}, features,
+      [&](OpBuilder &b, Location l, Value v, ValueRange row, ValueRange feat) {
+        Value mean = arith::DivFOp::create(b, l, row[0], n);
+        Value var = arith::DivFOp::create(b, l, row[1], n);
+        Value inv = math::RsqrtOp::create(
+            b, l, addF(b, l, var, floatConst(b, l, b.getF32Type(), eps)));
+        Value y = mulF(b, l, arith::SubFOp::create(b, l, v, mean), inv);
+        y = mulF(b, l, y, feat[0]);
+        return feat.size() > 1 ? addF(b, l, y, feat[1]) : y;
+      });
+}
+
+/// rms_norm of `x` given its width `n` and row sums of squares `sq` (f32).
+Value emitRMSNorm(OpBuilder &builder, Location loc, Value x, Value n, Value sq,
+                  Value scale, float eps) {
+  return emitRowwise(
+      builder, loc, x, {sq}, {scale},
+      [&](OpBuilder &b, Location l, Value v, ValueRange row, ValueRange feat) {
+        Value ms = arith::DivFOp::create(b, l, row[0], n);
+        Value inv = math::RsqrtOp::create(
+            b, l, addF(b, l, ms, floatConst(b, l, b.getF32Type(), eps)));
+        return mulF(b, l, mulF(b, l, v, inv), feat[0]);
+      });
+}
+
 struct LayerNormLowering : OpConversionPattern<tfm::LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -140,34 +229,12 @@ struct LayerNormLowering : OpConversionPattern<tfm::LayerNormOp> {
     Value x = adaptor.getInput();
     unsigned last = op.getType().getRank() - 1;
     Value n = dimAsF32(rewriter, loc, x, last);
-    float eps = op.getEpsilon().convertToFloat();
     Value sum = reduceAlongAxis(rewriter, loc, x, last, 0.0, {},
                                 [](OpBuilder &b, Location l, Value acc, Value v,
                                    ValueRange) { return addF(b, l, acc, v); });
-    // Two-pass variance: sum((x - mean)^2), stable for large means.
-    Value sq = reduceAlongAxis(
-        rewriter, loc, x, last, 0.0, {sum},
-        [&](OpBuilder &b, Location l, Value acc, Value v, ValueRange row) {
-          Value mean = arith::DivFOp::create(b, l, row[0], n);
-          Value d = arith::SubFOp::create(b, l, v, mean);
-          return addF(b, l, acc, mulF(b, l, d, d));
-        });
-    SmallVector<Value> features{adaptor.getScale()};
-    if (adaptor.getBias())
-      features.push_back(adaptor.getBias());
-    Value out = emitRowwise(
-        rewriter, loc, x, {sum, sq}, features,
-        [&](OpBuilder &b, Location l, Value v, ValueRange row,
-            ValueRange feat) {
-          Value mean = arith::DivFOp::create(b, l, row[0], n);
-          Value var = arith::DivFOp::create(b, l, row[1], n);
-          Value inv = math::RsqrtOp::create(
-              b, l, addF(b, l, var, floatConst(b, l, b.getF32Type(), eps)));
-          Value y = mulF(b, l, arith::SubFOp::create(b, l, v, mean), inv);
-          y = mulF(b, l, y, feat[0]);
-          return feat.size() > 1 ? addF(b, l, y, feat[1]) : y;
-        });
-    rewriter.replaceOp(op, out);
+    rewriter.replaceOp(op, emitLayerNorm(rewriter, loc, x, n, sum,
+                                         adaptor.getScale(), adaptor.getBias(),
+                                         op.getEpsilon().convertToFloat()));
     return success();
   }
 };
@@ -181,22 +248,53 @@ struct RMSNormLowering : OpConversionPattern<tfm::RMSNormOp> {
     Value x = adaptor.getInput();
     unsigned last = op.getType().getRank() - 1;
     Value n = dimAsF32(rewriter, loc, x, last);
-    float eps = op.getEpsilon().convertToFloat();
     Value sq = reduceAlongAxis(
         rewriter, loc, x, last, 0.0, {},
         [](OpBuilder &b, Location l, Value acc, Value v, ValueRange) {
-          return addF(b, l, acc, mulF(b, l, v, v));
+          return sumSquaresCombine(b, l, acc, v);
         });
-    Value out = emitRowwise(
-        rewriter, loc, x, {sq}, {adaptor.getScale()},
-        [&](OpBuilder &b, Location l, Value v, ValueRange row,
-            ValueRange feat) {
-          Value ms = arith::DivFOp::create(b, l, row[0], n);
-          Value inv = math::RsqrtOp::create(
-              b, l, addF(b, l, ms, floatConst(b, l, b.getF32Type(), eps)));
-          return mulF(b, l, mulF(b, l, v, inv), feat[0]);
-        });
-    rewriter.replaceOp(op, out);
+    rewriter.replaceOp(op,
+                       emitRMSNorm(rewriter, loc, x, n, sq, adaptor.getScale(),
+                                   op.getEpsilon().convertToFloat()));
+    return success();
+  }
+};
+
+/// The sum and its row sums in one generic; the variance and the
+/// normalization then read the sum.
+struct AddLayerNormLowering : OpConversionPattern<tfm::AddLayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tfm::AddLayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    Value n = dimAsF32(rewriter, loc, x, op.getSum().getType().getRank() - 1);
+    auto [sum, rowSum] =
+        addAndReduceRows(rewriter, loc, x, adaptor.getResidual(), sumCombine);
+    Value out =
+        emitLayerNorm(rewriter, loc, sum, n, rowSum, adaptor.getScale(),
+                      adaptor.getBias(), op.getEpsilon().convertToFloat());
+    rewriter.replaceOp(op, ValueRange{sum, out});
+    return success();
+  }
+};
+
+/// The sum and its row sums of squares in one generic; the normalization
+/// then reads the sum.
+struct AddRMSNormLowering : OpConversionPattern<tfm::AddRMSNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tfm::AddRMSNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    Value n = dimAsF32(rewriter, loc, x, op.getSum().getType().getRank() - 1);
+    auto [sum, sq] = addAndReduceRows(rewriter, loc, x, adaptor.getResidual(),
+                                      sumSquaresCombine);
+    Value out = emitRMSNorm(rewriter, loc, sum, n, sq, adaptor.getScale(),
+                            op.getEpsilon().convertToFloat());
+    rewriter.replaceOp(op, ValueRange{sum, out});
     return success();
   }
 };
@@ -248,6 +346,6 @@ struct SoftmaxLowering : OpConversionPattern<tfm::SoftmaxOp> {
 } // namespace
 
 void mlir::tfc::populateTfmNormToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LayerNormLowering, RMSNormLowering, SoftmaxLowering>(
-      patterns.getContext());
+  patterns.add<LayerNormLowering, RMSNormLowering, AddLayerNormLowering,
+               AddRMSNormLowering, SoftmaxLowering>(patterns.getContext());
 }

@@ -190,3 +190,28 @@ LogicalResult SoftmaxOp::verify() {
            << -rank << ", " << rank << "))";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Residual addition + normalization
+//===----------------------------------------------------------------------===//
+
+/// The residual must have the input's type exactly: the fused op adds
+/// without broadcasting.
+static LogicalResult verifyAddNorm(Operation *op, Value input, Value residual,
+                                   Value scale, Value bias, APFloat epsilon) {
+  if (residual.getType() != input.getType())
+    return op->emitOpError("residual type ")
+           << residual.getType() << " does not match the input type "
+           << input.getType() << " (no broadcasting)";
+  return verifyNorm(op, input, scale, bias, epsilon);
+}
+
+LogicalResult AddLayerNormOp::verify() {
+  return verifyAddNorm(*this, getInput(), getResidual(), getScale(), getBias(),
+                       getEpsilon());
+}
+
+LogicalResult AddRMSNormOp::verify() {
+  return verifyAddNorm(*this, getInput(), getResidual(), getScale(), Value(),
+                       getEpsilon());
+}
