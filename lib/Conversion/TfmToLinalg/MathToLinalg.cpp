@@ -360,8 +360,15 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       }
       if (!groups.empty())
         groups.back().append(pending.begin(), pending.end());
-      r = tensor::ExpandShapeOp::create(rewriter, loc, resultType, r, groups,
+      // Reduced dimensions are 1 (the result type may leave them dynamic).
+      SmallVector<int64_t> keptShape(resultType.getShape());
+      for (int64_t a : axes)
+        keptShape[a] = 1;
+      auto keptType = RankedTensorType::get(keptShape, et);
+      r = tensor::ExpandShapeOp::create(rewriter, loc, keptType, r, groups,
                                         outSizes);
+      if (keptType != resultType)
+        r = tensor::CastOp::create(rewriter, loc, resultType, r);
     }
     rewriter.replaceOp(op, r);
     return success();

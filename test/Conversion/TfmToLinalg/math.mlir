@@ -397,3 +397,13 @@ func.func @pow_non_splat(%x: tensor<2xf32>) -> tensor<2xf32> {
   %0 = tfm.pow %x, %c : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// A result type that leaves a kept dimension dynamic gets a cast.
+// CHECK-LABEL: func.func @reduce_sum_keep_dynamic_result
+// CHECK: %[[E:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [4, 1] : tensor<4xf32> into tensor<4x1xf32>
+// CHECK: %[[C:.*]] = tensor.cast %[[E]] : tensor<4x1xf32> to tensor<4x?xf32>
+// CHECK: return %[[C]]
+func.func @reduce_sum_keep_dynamic_result(%x: tensor<4x6xf32>) -> tensor<4x?xf32> {
+  %0 = tfm.reduce_sum %x [1] {keep_dims} : tensor<4x6xf32> -> tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
