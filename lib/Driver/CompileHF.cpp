@@ -3,6 +3,7 @@
 #include "tfc/Driver/Compiler.h"
 #include "tfc/Driver/WeightBlob.h"
 #include "tfc/Import/HF/HFImporter.h"
+#include "tfc/Pipelines/Pipelines.h"
 
 #include "StoredWeights.h"
 
@@ -81,7 +82,15 @@ LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
     return failure();
   importTiming.stop();
   CheckpointWeights weights(model.checkpoint);
-  if (failed(compileModule(*module, options, &weights)))
+  // The importer emits layer ops already; the fusion pipeline adds what it
+  // raises beyond them (residual norms), so that HF and ONNX imports of one
+  // model reach the same tfm ops.
+  CompileOptions phases = options;
+  FusionPipelineOptions fusion;
+  phases.importPasses = [&fusion](OpPassManager &pm) {
+    buildTfmFusionPipeline(pm, fusion);
+  };
+  if (failed(compileModule(*module, phases, &weights)))
     return failure();
   if (options.emit == EmitPhase::Exe)
     copyTokenizer(options.inputPath, options.outputPath);

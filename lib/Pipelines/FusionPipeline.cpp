@@ -24,6 +24,7 @@ void mlir::tfc::buildTfmFusionPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(tfm::createTfmFuseAttention({report}));
   pm.addPass(tfm::createTfmFuseLinearBias({report}));
+  pm.addPass(tfm::createTfmFuseResidualNorm({report}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -171,7 +171,9 @@ def TfmFuseResidualNorm : Pass<"tfm-fuse-residual-norm"> {
     becomes `sum, n = add_layer_norm(a, b, ...)` or `add_rms_norm(a, b,
     ...)`, and every other user of `s` reads `sum`: the lowering then reads
     `a` and `b` once per row, computing the sum and its row statistics in
-    one pass.
+    one pass. A norm of a `tensor.extract_slice` of `s` (the last row, as in
+    the HF import's `tfc_prefill_last`) fuses too when nothing else reads
+    `s` (but `tensor.dim`): the fused op adds the slices of `a` and `b`.
     With `report`, every rewrite and near miss (a norm of an add that does
     not fuse, e.g. one that broadcasts) is a remark (see FusionReport.h);
     the pattern is `residual_norm`.

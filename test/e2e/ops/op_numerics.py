@@ -197,6 +197,37 @@ def norm_cases(rng):
                 f"  return %r : {ttype(shape)}")
         cases.append(Case(f"softmax_axis{axis + 1}", body, [("x", x, "f32")], [(shape, "f32")],
                           [softmax(x, axis)]))
+    cases += residual_norm_cases(rng)
+    return cases
+
+
+def residual_norm_cases(rng):
+    """tfm.add_layer_norm / tfm.add_rms_norm: both results (the sum and the
+    normalized sum), on odd widths. (Run-time row counts are covered by the
+    whole-model tests in test/e2e/hf, whose prefill rows are dynamic.)"""
+    cases = []
+    for variant in range(3):
+        shape = ([dim(rng, 1, 9), dim(rng, 1, 9), dim(rng, 2, 100)] if variant == 2
+                 else [dim(rng), dim(rng, 2, 130)])
+        d = shape[-1]
+        x, r = rand(rng, shape, 2.0) + 0.7, rand(rng, shape)
+        g, b = rand(rng, [d]), rand(rng, [d])
+        s = (x + r).astype(np.float64)
+        mean = s.mean(-1, keepdims=True)
+        var = ((s - mean) ** 2).mean(-1, keepdims=True)
+        ln = (s - mean) / np.sqrt(var + 1e-5) * g + b
+        rms = s / np.sqrt((s ** 2).mean(-1, keepdims=True) + 1e-6) * g
+        t, tg = ttype(shape), ttype([d])
+        body = (f"  %s, %n = tfm.add_layer_norm %x, %r, %g, %b : {t}, {t}, {tg}, {tg}\n"
+                f"  return %s, %n : {t}, {t}")
+        cases.append(Case(f"add_layer_norm_{variant}", body,
+                          [("x", x, "f32"), ("r", r, "f32"), ("g", g, "f32"), ("b", b, "f32")],
+                          [(shape, "f32"), (shape, "f32")], [s, ln]))
+        body = (f"  %s, %n = tfm.add_rms_norm %x, %r, %g {{epsilon = 1.0e-06 : f32}} : {t}, {t}, {tg}\n"
+                f"  return %n, %s : {t}, {t}")
+        cases.append(Case(f"add_rms_norm_{variant}", body,
+                          [("x", x, "f32"), ("r", r, "f32"), ("g", g, "f32")],
+                          [(shape, "f32"), (shape, "f32")], [rms, s]))
     return cases
 
 

@@ -6,6 +6,11 @@
 // to the next block) reads `sum`. The lowering then reads x and r once per
 // row instead of writing s and reading it back for the statistics.
 //
+// The norm may also read a tensor.extract_slice of s (the HF import's last-row
+// slice before the final norm of prefill_last): when s has no other user (but
+// tensor.dim), the add commutes with the slice and `add_*_norm(slice(x),
+// slice(r), ...)` adds only the sliced rows.
+//
 // The anchor is a norm whose input is a tfm.add; those left after rewriting
 // are reported as near misses.
 //
@@ -17,6 +22,7 @@
 #include "tfc/Dialect/Tfm/Transforms/FusionReport.h"
 #include "tfc/Dialect/Tfm/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -33,17 +39,25 @@ namespace {
 
 constexpr StringLiteral kPattern = "residual_norm";
 
-/// Where the fused op goes: at the add when the norm's parameters are
-/// available there (the usual case: weights come first), otherwise at the
-/// norm when no other user of the sum comes before it. Null (with `reason`)
-/// when neither works. `add` and `norm` are already matched.
-Operation *insertionPoint(AddOp add, Operation *norm, ValueRange params,
+/// A norm's input chain: the add and, in the sliced form, the
+/// tensor.extract_slice of the sum that the norm reads.
+struct Match {
+  AddOp add;
+  tensor::ExtractSliceOp slice; // null: the norm reads the sum itself
+  Operation *insertAt = nullptr;
+};
+
+/// Where the fused op goes: at `def` (the op defining the norm's input)
+/// when the norm's parameters are available there (the usual case: weights
+/// come first), otherwise at the norm when no other user of the norm's input
+/// comes before it. Null (with `reason`) when neither works.
+Operation *insertionPoint(Operation *def, Operation *norm, ValueRange params,
                           std::string &reason) {
   DominanceInfo dom;
   if (llvm::all_of(params,
-                   [&](Value p) { return dom.properlyDominates(p, add); }))
-    return add;
-  for (Operation *user : add.getResult().getUsers())
+                   [&](Value p) { return dom.properlyDominates(p, def); }))
+    return def;
+  for (Operation *user : def->getResult(0).getUsers())
     if (user != norm && !dom.properlyDominates(norm, user)) {
       reason = "the norm's scale or bias is defined after another user of "
                "the sum";
@@ -52,27 +66,56 @@ Operation *insertionPoint(AddOp add, Operation *norm, ValueRange params,
   return norm;
 }
 
-/// Matches a norm reading a residual add. Fails with an empty `reason` when
-/// the norm's input is no tfm.add (not an anchor).
+/// Whether another norm reads `v` before `norm` does: of several norms
+/// reading one sum, the first fuses; the others then read the fused op's
+/// sum.
+bool earlierNormReads(Value v, Operation *norm) {
+  return llvm::any_of(v.getUsers(), [&](Operation *user) {
+    return user != norm && isa<LayerNormOp, RMSNormOp>(user) &&
+           user->getBlock() == norm->getBlock() && user->isBeforeInBlock(norm);
+  });
+}
+
+/// Matches a norm reading a residual add, directly or through a
+/// tensor.extract_slice of the sum (the HF import's last-row slice before the
+/// final norm). Fails with an empty
+/// `reason` when the norm's input is neither (not an anchor).
 template <typename NormOp>
-AddOp matchResidualNorm(NormOp norm, ValueRange params, Operation *&insertAt,
-                        std::string &reason) {
-  auto add = norm.getInput().template getDefiningOp<AddOp>();
-  if (!add)
-    return nullptr;
-  // Of several norms reading one sum, the first fuses; the others then read
-  // the fused op's sum.
-  for (Operation *user : add.getResult().getUsers())
-    if (user != norm && isa<LayerNormOp, RMSNormOp>(user) &&
-        user->getBlock() == norm->getBlock() && user->isBeforeInBlock(norm))
-      return nullptr;
-  Type t = add.getType();
-  if (add.getLhs().getType() != t || add.getRhs().getType() != t) {
-    reason = "the add broadcasts";
-    return nullptr;
+std::optional<Match> matchResidualNorm(NormOp norm, ValueRange params,
+                                       std::string &reason) {
+  Match m;
+  Value input = norm.getInput();
+  m.add = input.template getDefiningOp<AddOp>();
+  if (!m.add) {
+    m.slice = input.template getDefiningOp<tensor::ExtractSliceOp>();
+    if (!m.slice)
+      return std::nullopt;
+    m.add = m.slice.getSource().template getDefiningOp<AddOp>();
+    if (!m.add)
+      return std::nullopt;
   }
-  insertAt = insertionPoint(add, norm, params, reason);
-  return insertAt ? add : nullptr;
+  if (earlierNormReads(input, norm))
+    return std::nullopt;
+  Type t = m.add.getType();
+  if (m.add.getLhs().getType() != t || m.add.getRhs().getType() != t) {
+    reason = "the add broadcasts";
+    return std::nullopt;
+  }
+  if (m.slice) {
+    // The slice commutes with the add (same-typed operands), so the fused op
+    // adds only the sliced rows; the whole sum must then be needed by no one
+    // else (tensor.dim of it reads an operand's size instead).
+    for (Operation *user : m.add.getResult().getUsers())
+      if (user != m.slice && !isa<tensor::DimOp>(user)) {
+        reason = "the sum has users other than the slice";
+        return std::nullopt;
+      }
+  }
+  Operation *def = m.slice ? m.slice.getOperation() : m.add.getOperation();
+  m.insertAt = insertionPoint(def, norm, params, reason);
+  if (!m.insertAt)
+    return std::nullopt;
+  return m;
 }
 
 SmallVector<Value> normParams(LayerNormOp norm) {
@@ -84,17 +127,24 @@ SmallVector<Value> normParams(LayerNormOp norm) {
 SmallVector<Value> normParams(RMSNormOp norm) { return {norm.getScale()}; }
 
 AddLayerNormOp buildFused(PatternRewriter &rewriter, Location loc,
-                          LayerNormOp norm, AddOp add) {
-  Type t = add.getType();
-  return AddLayerNormOp::create(rewriter, loc, t, t, add.getLhs(), add.getRhs(),
-                                norm.getScale(), norm.getBias(),
-                                norm.getEpsilonAttr());
+                          LayerNormOp norm, Value lhs, Value rhs) {
+  Type t = lhs.getType();
+  return AddLayerNormOp::create(rewriter, loc, t, t, lhs, rhs, norm.getScale(),
+                                norm.getBias(), norm.getEpsilonAttr());
 }
 AddRMSNormOp buildFused(PatternRewriter &rewriter, Location loc, RMSNormOp norm,
-                        AddOp add) {
-  Type t = add.getType();
-  return AddRMSNormOp::create(rewriter, loc, t, t, add.getLhs(), add.getRhs(),
-                              norm.getScale(), norm.getEpsilonAttr());
+                        Value lhs, Value rhs) {
+  Type t = lhs.getType();
+  return AddRMSNormOp::create(rewriter, loc, t, t, lhs, rhs, norm.getScale(),
+                              norm.getEpsilonAttr());
+}
+
+/// `slice` applied to `source` (a value of the sliced tensor's type).
+Value sliceOf(PatternRewriter &rewriter, tensor::ExtractSliceOp slice,
+              Value source) {
+  auto clone = cast<tensor::ExtractSliceOp>(rewriter.clone(*slice));
+  clone.getSourceMutable().assign(source);
+  return clone.getResult();
 }
 
 template <typename NormOp> struct FuseResidual : OpRewritePattern<NormOp> {
@@ -104,16 +154,35 @@ template <typename NormOp> struct FuseResidual : OpRewritePattern<NormOp> {
   LogicalResult matchAndRewrite(NormOp norm,
                                 PatternRewriter &rewriter) const override {
     std::string reason;
-    Operation *insertAt = nullptr;
-    AddOp add = matchResidualNorm(norm, normParams(norm), insertAt, reason);
-    if (!add)
+    std::optional<Match> m = matchResidualNorm(norm, normParams(norm), reason);
+    if (!m)
       return rewriter.notifyMatchFailure(norm, reason);
-    Location loc = chainLoc(rewriter, {add, norm});
-    rewriter.setInsertionPoint(insertAt);
-    auto fused = buildFused(rewriter, loc, norm, add);
+    AddOp add = m->add;
+    SmallVector<Operation *> chain{add};
+    if (m->slice)
+      chain.push_back(m->slice);
+    chain.push_back(norm);
+    Location loc = chainLoc(rewriter, chain);
+    rewriter.setInsertionPoint(m->insertAt);
+    Value lhs = add.getLhs(), rhs = add.getRhs();
+    if (m->slice) {
+      lhs = sliceOf(rewriter, m->slice, lhs);
+      rhs = sliceOf(rewriter, m->slice, rhs);
+    }
+    auto fused = buildFused(rewriter, loc, norm, lhs, rhs);
     report.fused(norm.getLoc(), kPattern);
     rewriter.replaceOp(norm, fused.getNormalized());
-    rewriter.replaceOp(add, fused.getSum());
+    if (m->slice) {
+      rewriter.replaceOp(m->slice, fused.getSum());
+      // The operands have the sum's type, hence its sizes.
+      for (Operation *user : llvm::make_early_inc_range(add->getUsers()))
+        rewriter.modifyOpInPlace(user, [&] {
+          cast<tensor::DimOp>(user).getSourceMutable().assign(add.getLhs());
+        });
+      rewriter.eraseOp(add);
+    } else {
+      rewriter.replaceOp(add, fused.getSum());
+    }
     return success();
   }
 
@@ -134,9 +203,7 @@ struct FuseResidualNormPass
 
     auto nearMiss = [&](auto norm) {
       std::string reason;
-      Operation *insertAt = nullptr;
-      if (!matchResidualNorm(norm, normParams(norm), insertAt, reason) &&
-          !reason.empty())
+      if (!matchResidualNorm(norm, normParams(norm), reason) && !reason.empty())
         fusion.nearMiss(norm.getLoc(), kPattern, reason);
     };
     getOperation()->walk([&](Operation *op) {

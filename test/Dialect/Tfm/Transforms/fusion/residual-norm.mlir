@@ -136,3 +136,48 @@ func.func @two_norms(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<4x8xf32>
   %m = tfm.rms_norm %s, %g : tensor<4x8xf32>, tensor<8xf32>
   return %n, %m : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// The HF import's prefill_last: the final norm reads the last row of the
+// sum. The slice commutes with the add: the fused op adds the last rows of
+// both operands only, and tensor.dim of the sum reads the lhs instead.
+
+// CHECK-LABEL: func.func @last_row
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[A:.*]]: tensor<?x8xf32>, %[[G:.*]]: tensor<8xf32>)
+// CHECK: %[[D:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[L:.*]] = arith.subi %[[D]], %{{.*}} : index
+// CHECK: %[[XS:.*]] = tensor.extract_slice %[[X]][%[[L]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+// CHECK: %[[AS:.*]] = tensor.extract_slice %[[A]][%[[L]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+// CHECK: %[[S:.*]], %[[N:.*]] = tfm.add_layer_norm %[[XS]], %[[AS]], %[[G]] : tensor<1x8xf32>, tensor<1x8xf32>, tensor<8xf32>
+// CHECK-NOT: tfm.add %
+// CHECK: return %[[N]], %[[S]]
+func.func @last_row(%x: tensor<?x8xf32>, %a: tensor<?x8xf32>, %g: tensor<8xf32>) -> (tensor<1x8xf32>, tensor<1x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %s = tfm.add %x, %a : tensor<?x8xf32>, tensor<?x8xf32> -> tensor<?x8xf32>
+  %d = tensor.dim %s, %c0 : tensor<?x8xf32>
+  %l = arith.subi %d, %c1 : index
+  %r = tensor.extract_slice %s[%l, 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+  // expected-remark @+1 {{fusion residual_norm: fused}}
+  %n = tfm.layer_norm %r, %g : tensor<1x8xf32>, tensor<8xf32>
+  return %n, %r : tensor<1x8xf32>, tensor<1x8xf32>
+}
+
+// -----
+
+// A slice of a sum that something else reads whole: no fusion (the add
+// would be computed twice).
+
+// CHECK-LABEL: func.func @slice_of_shared_sum
+// CHECK: %[[S:.*]] = tfm.add
+// CHECK: %[[R:.*]] = tensor.extract_slice %[[S]]
+// CHECK: tfm.rms_norm %[[R]]
+func.func @slice_of_shared_sum(%x: tensor<4x8xf32>, %a: tensor<4x8xf32>, %g: tensor<8xf32>)
+    -> (tensor<1x8xf32>, tensor<4x8xf32>) {
+  %s = tfm.add %x, %a : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  %r = tensor.extract_slice %s[3, 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<1x8xf32>
+  // expected-remark @+1 {{fusion residual_norm: near miss: the sum has users other than the slice}}
+  %n = tfm.rms_norm %r, %g : tensor<1x8xf32>, tensor<8xf32>
+  return %n, %s : tensor<1x8xf32>, tensor<4x8xf32>
+}
