@@ -15,35 +15,16 @@ lowering agrees). Usage:
 
   fusion_numerics.py --tfc build/bin/tfc --opt build/bin/tfc-opt --work DIR
 """
-import argparse
 import math
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "scripts"))
-import npy_runner  # noqa: E402
-
-
-def ttype(shape):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
-
-
-
-def literal(a):
-    """Nested MLIR literal of a float32 array (every float with a '.')."""
-    if a.ndim == 0:
-        return "%.9e" % float(a)
-    return "[" + ", ".join(literal(v) for v in a) + "]"
-
-
-def dense(a):
-    """An arith.constant value and type for the float32 array `a`."""
-    a = np.asarray(a, np.float32)
-    return f"dense<{literal(a)}> : {ttype(a.shape)}"
+from fusion_check import (compare_fused_and_chain, dense,  # noqa: E402
+                          run_cases, ttype)
 
 
 def const(name, value):
@@ -228,73 +209,13 @@ def cases(rng):
     return out
 
 
-def compile_and_run(tfc, src, case, prefix):
-    exe = prefix + ".exe"
-    r = subprocess.run([tfc, "compile", src, "-o", exe], capture_output=True,
-                       text=True)
-    if r.returncode != 0:
-        return None, f"compile {src} failed:\n{r.stderr}"
-    results, error = npy_runner.run(exe, [a for _, a in case.args], 1, prefix)
-    return (results[0] if results else None), error
-
-
-def check(got, want, tol):
-    if got.shape != want.shape:
-        return f"shape {got.shape} != expected {want.shape}"
-    scale = max(1.0, float(np.max(np.abs(want))))
-    err = float(np.max(np.abs(got.astype(np.float64) - want)))
-    if not err <= tol * scale:
-        return f"max abs error {err:.3g} > {tol} x {scale:.3g}"
-    return None
-
-
 def run_case(tfc, tfc_opt, work, case):
-    chain = os.path.join(work, case.name + ".chain.mlir")
-    fused = os.path.join(work, case.name + ".fused.mlir")
-    with open(chain, "w") as f:
-        f.write(case.mlir())
-    r = subprocess.run([tfc_opt, chain, "--" + case.pass_name, "-o", fused],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        return f"{case.pass_name} failed:\n{r.stderr}"
-    text = open(fused).read()
     anchor = {"tfm-fuse-norms": "tfm.sqrt", "tfm-fuse-linear-bias": "tfm.add"}
-    gone = anchor.get(case.pass_name, "tfm.mul")
-    if case.fused_op not in text or gone in text:
-        return f"{case.pass_name} did not fuse the chain:\n{text}"
-    for label, src in [("fused", fused), ("chain", chain)]:
-        got, error = compile_and_run(tfc, src, case,
-                                     os.path.join(work, f"{case.name}.{label}"))
-        if error:
-            return f"{label}: {error}"
-        error = check(got, np.asarray(case.ref), case.tol)
-        if error:
-            return f"{label}: {error}"
-    return None
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tfc", required=True)
-    ap.add_argument("--opt", required=True, help="the tfc-opt binary")
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--seed", type=int,
-                    default=int(os.environ.get("TFC_TEST_SEED", "0")))
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
-    rng = np.random.default_rng([args.seed, 7])
-    all_cases = cases(rng)
-    failures = 0
-    for case in all_cases:
-        err = run_case(args.tfc, args.opt, args.work, case)
-        print(f"{'PASS' if err is None else 'FAIL'}: {case.name}")
-        if err:
-            failures += 1
-            print("  " + err.replace("\n", "\n  "))
-    print(f"fusion: {len(all_cases) - failures}/{len(all_cases)} passed "
-          f"(seed {args.seed})")
-    return 1 if failures else 0
+    return compare_fused_and_chain(
+        tfc, tfc_opt, work, case.name, case.mlir(), [case.pass_name],
+        [case.fused_op], anchor.get(case.pass_name, "tfm.mul"),
+        [a for _, a in case.args], case.ref, case.tol)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("fusion", cases, run_case, salt=7))

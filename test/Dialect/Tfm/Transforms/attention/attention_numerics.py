@@ -13,36 +13,17 @@ GQA and RoPE, SDPA, cross-attention without a mask, RoPE in the
 Usage: attention_numerics.py --tfc build/bin/tfc --opt build/bin/tfc-opt
                              --work DIR
 """
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "..", "scripts"))
-import npy_runner  # noqa: E402
+from fusion_check import (compare_fused_and_chain, dense,  # noqa: E402
+                          run_cases, ttype)
 
 MIN = float(np.finfo(np.float32).min)
-
-
-def ttype(shape, elt="f32"):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + f"{elt}>"
-
-
-def literal(a, fmt):
-    if a.ndim == 0:
-        return fmt(a)
-    return "[" + ", ".join(literal(v, fmt) for v in a) + "]"
-
-
-def dense(a, elt="f32"):
-    if elt == "i1":
-        fmt = lambda v: "true" if bool(v) else "false"  # noqa: E731
-    else:
-        fmt = lambda v: "%.9e" % float(v)  # noqa: E731
-    return f"dense<{literal(np.asarray(a), fmt)}> : {ttype(np.shape(a), elt)}"
 
 
 class Case:
@@ -375,73 +356,13 @@ def cases(rng):
     return out
 
 
-def compile_and_run(tfc, src, case, prefix):
-    exe = prefix + ".exe"
-    r = subprocess.run([tfc, "compile", src, "-o", exe], capture_output=True,
-                       text=True)
-    if r.returncode != 0:
-        return None, f"compile {src} failed:\n{r.stderr}"
-    results, error = npy_runner.run(exe, [a for _, a, _ in case.args], 1,
-                                    prefix)
-    return (results[0] if results else None), error
-
-
-def check(got, want, tol):
-    if got.shape != want.shape:
-        return f"shape {got.shape} != expected {want.shape}"
-    scale = max(1.0, float(np.max(np.abs(want))))
-    err = float(np.max(np.abs(got.astype(np.float64) - want)))
-    if not err <= tol * scale:
-        return f"max abs error {err:.3g} > {tol} x {scale:.3g}"
-    return None
-
-
 def run_case(tfc, tfc_opt, work, case):
-    chain = os.path.join(work, case.name + ".chain.mlir")
-    fused = os.path.join(work, case.name + ".fused.mlir")
-    with open(chain, "w") as f:
-        f.write(case.mlir())
-    r = subprocess.run([tfc_opt, chain] + ["--" + p for p in case.passes] +
-                       ["-o", fused], capture_output=True, text=True)
-    if r.returncode != 0:
-        return f"{' '.join(case.passes)} failed:\n{r.stderr}"
-    text = open(fused).read()
     gone = "tfm.softmax" if "tfm.attention" in case.fused_ops else "tfm.cos"
-    if any(op not in text for op in case.fused_ops) or gone in text:
-        return f"{' '.join(case.passes)} did not fuse the chain:\n{text}"
-    for label, src in [("fused", fused), ("chain", chain)]:
-        got, error = compile_and_run(tfc, src, case,
-                                     os.path.join(work, f"{case.name}.{label}"))
-        if error:
-            return f"{label}: {error}"
-        error = check(got, np.asarray(case.ref), case.tol)
-        if error:
-            return f"{label}: {error}"
-    return None
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tfc", required=True)
-    ap.add_argument("--opt", required=True, help="the tfc-opt binary")
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--seed", type=int,
-                    default=int(os.environ.get("TFC_TEST_SEED", "0")))
-    args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
-    rng = np.random.default_rng([args.seed, 11])
-    all_cases = cases(rng)
-    failures = 0
-    for case in all_cases:
-        err = run_case(args.tfc, args.opt, args.work, case)
-        print(f"{'PASS' if err is None else 'FAIL'}: {case.name}")
-        if err:
-            failures += 1
-            print("  " + err.replace("\n", "\n  "))
-    print(f"attention: {len(all_cases) - failures}/{len(all_cases)} passed "
-          f"(seed {args.seed})")
-    return 1 if failures else 0
+    return compare_fused_and_chain(
+        tfc, tfc_opt, work, case.name, case.mlir(), case.passes,
+        case.fused_ops, gone, [a for _, a, _ in case.args], case.ref,
+        case.tol)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("attention", cases, run_case, salt=11))
