@@ -8,6 +8,7 @@
 #ifdef TFC_HAVE_ONNX
 #include "StoredWeights.h"
 
+#include "tfc/Dialect/Tfm/IR/TfmOps.h"
 #include "tfc/Dialect/Tfm/Transforms/FusionReport.h"
 #include "tfc/Dialect/Tfm/Transforms/Passes.h"
 #include "tfc/Import/Onnx/OnnxImporter.h"
@@ -15,13 +16,16 @@
 #include "tfc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
+#include <cstring>
 #include <limits>
 #endif
 
@@ -104,6 +108,81 @@ void FusionReportPrinter::print(raw_ostream &os, StringRef model) const {
   }
 }
 
+/// Exporters store a tied LM head twice: the embedding table E [V, H] and,
+/// for the head's MatMul, its transpose folded into a new initializer
+/// [H, V]. When the data says so (bit for bit), the head reads E in place
+/// (`out_in`), as the HF import does, and the executable stores E once.
+/// Returns the number of initializers dropped.
+unsigned shareTiedEmbedding(ModuleOp module, OnnxWeights &file) {
+  // Embedding tables, and the other 2-D weights by name.
+  llvm::StringMap<RankedTensorType> tables, others;
+  module.walk([&](tfm::WeightOp w) {
+    auto t = cast<RankedTensorType>(w.getType());
+    if (w.getPermutation() || t.getRank() != 2)
+      return;
+    bool isTable = llvm::any_of(w->getUsers(), [&](Operation *u) {
+      auto e = dyn_cast<tfm::EmbeddingOp>(u);
+      return e && e.getTable() == w.getResult();
+    });
+    (isTable ? tables : others)[w.getName()] = t;
+  });
+  llvm::StringMap<std::string> transposeOf; // other -> table
+  std::vector<float> a, b;
+  std::string error;
+  for (const auto &table : tables) {
+    auto ta = table.second;
+    for (const auto &other : others) {
+      auto tb = other.second;
+      if (tables.count(other.first()) || tb.getDimSize(0) != ta.getDimSize(1) ||
+          tb.getDimSize(1) != ta.getDimSize(0))
+        continue;
+      int64_t rows = ta.getDimSize(0), cols = ta.getDimSize(1);
+      a.resize(rows * cols);
+      b.resize(rows * cols);
+      if (!file.readF32(table.first(), a.data(), error) ||
+          !file.readF32(other.first(), b.data(), error))
+        continue; // reported when the blob is written
+      bool same = true;
+      for (int64_t i = 0; i < rows && same; ++i)
+        for (int64_t j = 0; j < cols && same; ++j)
+          same = std::memcmp(&a[i * cols + j], &b[j * rows + i], 4) == 0;
+      if (same)
+        transposeOf[other.first()] = table.first().str();
+    }
+  }
+  if (transposeOf.empty())
+    return 0;
+  IRRewriter rewriter(module.getContext());
+  module.walk([&](tfm::WeightOp w) {
+    auto it = transposeOf.find(w.getName());
+    if (it == transposeOf.end() || w.getPermutation())
+      return;
+    rewriter.setInsertionPoint(w);
+    auto type = cast<RankedTensorType>(w.getType());
+    auto tableType = RankedTensorType::get(
+        {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+    Value table = tfm::WeightOp::create(rewriter, w.getLoc(), tableType,
+                                        it->second, /*permutation=*/nullptr);
+    // linear(x, E^T) in_out == linear(x, E) out_in.
+    for (OpOperand &use : llvm::make_early_inc_range(w->getUses())) {
+      auto linear = dyn_cast<tfm::LinearOp>(use.getOwner());
+      if (!linear || use.getOperandNumber() != 1 ||
+          linear.getWeightLayout() != tfm::WeightLayout::InOut)
+        continue;
+      rewriter.modifyOpInPlace(linear, [&] {
+        use.set(table);
+        linear.setWeightLayout(tfm::WeightLayout::OutIn);
+      });
+    }
+    if (!w->use_empty())
+      rewriter.replaceOpWithNewOp<tfm::WeightOp>(
+          w, type, it->second, rewriter.getDenseI64ArrayAttr({1, 0}));
+    else
+      rewriter.eraseOp(w);
+  });
+  return transposeOf.size();
+}
+
 /// vocab.json and merges.txt from `dir`, copied beside the executable.
 LogicalResult copyTokenizerFiles(Location loc, StringRef dir, StringRef exe,
                                  bool check) {
@@ -182,6 +261,9 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
       return failure();
   }
   importTiming.stop();
+
+  if (isLM)
+    shareTiedEmbedding(*module, *initializers);
 
   CompileOptions phases = options;
   FusionPipelineOptions fusion;
