@@ -12,7 +12,6 @@
 #include "tfc/Dialect/Tfm/Transforms/FusionReport.h"
 #include "tfc/Dialect/Tfm/Transforms/Passes.h"
 #include "tfc/Import/Onnx/OnnxImporter.h"
-#include "tfc/Import/Onnx/OnnxWeights.h"
 #include "tfc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,7 +37,7 @@ namespace {
 /// Serves the graph's initializers to the weight blob.
 class InitializerWeights : public StoredWeights {
 public:
-  explicit InitializerWeights(OnnxWeights &file) : file(file) {}
+  explicit InitializerWeights(const OnnxModelFile &file) : file(file) {}
 
 private:
   bool storedShape(StringRef name, std::vector<int64_t> &shape,
@@ -48,7 +47,7 @@ private:
   bool readStoredF32(StringRef name, float *dst, std::string &error) override {
     return file.readF32(name, dst, error);
   }
-  OnnxWeights &file;
+  const OnnxModelFile &file;
 };
 
 /// Collects the fusion remarks and prints them as a table.
@@ -113,7 +112,7 @@ void FusionReportPrinter::print(raw_ostream &os, StringRef model) const {
 /// [H, V]. When the data says so (bit for bit), the head reads E in place
 /// (`out_in`), as the HF import does, and the executable stores E once.
 /// Returns the number of initializers dropped.
-unsigned shareTiedEmbedding(ModuleOp module, OnnxWeights &file) {
+unsigned shareTiedEmbedding(ModuleOp module, const OnnxModelFile &file) {
   // Embedding tables, and the other 2-D weights by name.
   llvm::StringMap<RankedTensorType> tables, others;
   module.walk([&](tfm::WeightOp w) {
@@ -131,17 +130,24 @@ unsigned shareTiedEmbedding(ModuleOp module, OnnxWeights &file) {
   std::string error;
   for (const auto &table : tables) {
     auto ta = table.second;
+    int64_t rows = ta.getDimSize(0), cols = ta.getDimSize(1);
+    bool tableRead = false;
     for (const auto &other : others) {
       auto tb = other.second;
-      if (tables.count(other.first()) || tb.getDimSize(0) != ta.getDimSize(1) ||
-          tb.getDimSize(1) != ta.getDimSize(0))
+      if (tables.count(other.first()) || tb.getDimSize(0) != cols ||
+          tb.getDimSize(1) != rows)
         continue;
-      int64_t rows = ta.getDimSize(0), cols = ta.getDimSize(1);
-      a.resize(rows * cols);
+      // Read each tensor once; an unreadable one is reported when the blob
+      // is written.
+      if (!tableRead) {
+        a.resize(rows * cols);
+        if (!file.readF32(table.first(), a.data(), error))
+          break;
+        tableRead = true;
+      }
       b.resize(rows * cols);
-      if (!file.readF32(table.first(), a.data(), error) ||
-          !file.readF32(other.first(), b.data(), error))
-        continue; // reported when the blob is written
+      if (!file.readF32(other.first(), b.data(), error))
+        continue;
       bool same = true;
       for (int64_t i = 0; i < rows && same; ++i)
         for (int64_t j = 0; j < cols && same; ++j)
@@ -222,17 +228,18 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   importOptions.inlineLimit = options.onnxInlineLimit < 0
                                   ? std::numeric_limits<int64_t>::max()
                                   : options.onnxInlineLimit;
+  // One parse serves the importer and the weight blob.
+  std::string error;
+  std::unique_ptr<OnnxModelFile> file =
+      OnnxModelFile::open(options.inputPath, error);
+  if (!file)
+    return emitError(UnknownLoc::get(ctx)) << error;
   // A graph that takes token ids is a language model: batch 1 (bound at
   // import), KV-cache entry points, the LM runtime, weights from the
-  // initializers. A file that does not parse is left to the importer,
-  // which says what is wrong with it.
-  std::string openError;
-  std::unique_ptr<OnnxWeights> initializers =
-      OnnxWeights::open(options.inputPath, openError);
-  bool isLM = initializers && initializers->isLanguageModel();
+  // initializers.
+  bool isLM = file->isLanguageModel();
   importOptions.batchOne = isLM;
-  OwningOpRef<ModuleOp> module =
-      importOnnxModel(ctx, options.inputPath, importOptions);
+  OwningOpRef<ModuleOp> module = importOnnxModel(ctx, *file, importOptions);
   if (!module)
     return failure();
   std::string tokenizerDir =
@@ -263,7 +270,7 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   importTiming.stop();
 
   if (isLM)
-    shareTiedEmbedding(*module, *initializers);
+    shareTiedEmbedding(*module, *file);
 
   CompileOptions phases = options;
   FusionPipelineOptions fusion;
@@ -285,7 +292,7 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
     report.emplace(ctx);
   std::optional<InitializerWeights> weights;
   if (isLM)
-    weights.emplace(*initializers);
+    weights.emplace(*file);
   LogicalResult result =
       compileModule(*module, phases, weights ? &*weights : nullptr);
   if (report)

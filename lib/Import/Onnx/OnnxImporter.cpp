@@ -116,13 +116,6 @@ std::optional<Type> elementType(Builder &b, int32_t onnxType) {
   }
 }
 
-std::string typeName(int32_t onnxType) {
-  if (onnx::TensorProto_DataType_IsValid(onnxType))
-    return onnx::TensorProto_DataType_Name(
-        static_cast<onnx::TensorProto_DataType>(onnxType));
-  return "type " + std::to_string(onnxType);
-}
-
 /// An imported ONNX value: its SSA value and, when known at compile time,
 /// its integer contents (shape arithmetic) or float contents (small
 /// constants). Entries of `ints` may be kDyn: "a dynamic dimension's size".
@@ -134,42 +127,18 @@ struct Entry {
 
 class Importer {
 public:
-  Importer(MLIRContext *ctx, StringRef path, const OnnxImportOptions &options)
-      : ctx(ctx), b(ctx), path(path.str()), options(options) {
-    dir = llvm::sys::path::parent_path(path).str();
-    if (dir.empty())
-      dir = ".";
-  }
+  Importer(MLIRContext *ctx, const OnnxModelFile &file,
+           const OnnxImportOptions &options)
+      : ctx(ctx), b(ctx), file(file), path(file.path()), model(file.proto()),
+        options(options) {}
 
   OwningOpRef<ModuleOp> run();
 
 private:
-  // Loading.
-  void load();
+  // Validation.
   void checkOpsets();
   void checkSupported();
-  /// Where an externally stored tensor lives, checked against the file.
-  struct ExternalData {
-    std::string file;
-    int64_t offset = 0;
-    int64_t length = 0;          ///< bytes to read
-    int64_t declaredLength = -1; ///< the "length" entry, -1 if absent
-  };
-  /// Resolves `t`'s external_data entries; `need` (bytes, or -1 when
-  /// unknown) defaults the length. Fails with one line naming the file.
-  ExternalData externalData(const onnx::TensorProto &t, Location loc,
-                            int64_t need);
-  std::string tensorBytes(const onnx::TensorProto &t, Location loc);
   DenseElementsAttr denseAttr(const onnx::TensorProto &t, Location loc);
-  int64_t externalInt(const onnx::TensorProto &t, StringRef text,
-                      StringRef key) {
-    int64_t v;
-    if (text.getAsInteger(10, v) || v < 0)
-      fail(NameLoc::get(b.getStringAttr(t.name())),
-           path + ": initializer '" + t.name() + "': invalid external data " +
-               key + " '" + text + "'");
-    return v;
-  }
 
   // Emission.
   int64_t inputDim(const onnx::TensorShapeProto::Dimension &d, bool first,
@@ -260,9 +229,10 @@ private:
 
   MLIRContext *ctx;
   OpBuilder b;
-  std::string path, dir;
+  const OnnxModelFile &file;
+  const std::string &path;
+  const onnx::ModelProto &model;
   OnnxImportOptions options;
-  onnx::ModelProto model;
   std::map<std::string, Entry> values;
   const onnx::NodeProto *node = nullptr;
   std::string nodeName;
@@ -272,22 +242,6 @@ private:
 //===----------------------------------------------------------------------===//
 // Loading and validation
 //===----------------------------------------------------------------------===//
-
-void Importer::load() {
-  Location fileLoc = UnknownLoc::get(ctx);
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    fail(fileLoc, path + ": " + buffer.getError().message());
-  StringRef data = (*buffer)->getBuffer();
-  if (data.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-    fail(fileLoc, path + ": larger than 2 GB, the protobuf limit; save the "
-                         "weights as external data (onnx.save_model(..., "
-                         "save_as_external_data=True))");
-  if (!model.ParseFromArray(data.data(), static_cast<int>(data.size())) ||
-      !model.has_graph())
-    fail(fileLoc, path + ": not a valid ONNX model (the protobuf does not "
-                         "parse as a ModelProto with a graph)");
-}
 
 void Importer::checkOpsets() {
   bool found = false;
@@ -346,102 +300,17 @@ void Importer::checkSupported() {
   fail(UnknownLoc::get(ctx), msg);
 }
 
-/// The raw little-endian bytes of `t`, from raw_data, the typed fields or
-/// the external data file.
-Importer::ExternalData Importer::externalData(const onnx::TensorProto &t,
-                                              Location loc, int64_t need) {
-  std::string location;
-  ExternalData d;
-  for (const auto &kv : t.external_data()) {
-    if (kv.key() == "location")
-      location = kv.value();
-    else if (kv.key() == "offset")
-      d.offset = externalInt(t, kv.value(), "offset");
-    else if (kv.key() == "length")
-      d.declaredLength = externalInt(t, kv.value(), "length");
-  }
-  if (location.empty())
-    fail(loc, path + ": initializer '" + t.name() +
-                  "' is stored externally but names no file");
-  llvm::SmallString<256> file(dir);
-  llvm::sys::path::append(file, location);
-  d.file = file.str().str();
-  std::string where =
-      "initializer '" + t.name() + "': external data file '" + d.file + "'";
-  uint64_t size = 0;
-  if (llvm::sys::fs::file_size(file, size))
-    fail(loc, path + ": " + where + " does not exist");
-  d.length = need >= 0               ? need
-             : d.declaredLength >= 0 ? d.declaredLength
-                                     : static_cast<int64_t>(size) - d.offset;
-  if (d.offset < 0 || d.offset + d.length > static_cast<int64_t>(size))
-    fail(loc, path + ": " + where + " is too small (" + std::to_string(size) +
-                  " bytes; the tensor needs bytes " + std::to_string(d.offset) +
-                  " to " + std::to_string(d.offset + d.length) + ")");
-  return d;
-}
-
-std::string Importer::tensorBytes(const onnx::TensorProto &t, Location loc) {
-  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    ExternalData d = externalData(t, loc, /*need=*/-1);
-    std::string bytes(d.length, '\0');
-    std::ifstream f(d.file, std::ios::binary);
-    f.seekg(d.offset);
-    f.read(bytes.data(), d.length);
-    if (!f)
-      fail(loc, path + ": initializer '" + t.name() +
-                    "': external data file '" + d.file + "' cannot be read");
-    return bytes;
-  }
-  if (t.has_raw_data())
-    return t.raw_data();
-  std::string bytes;
-  auto append = [&](const void *p, size_t size) {
-    bytes.append(static_cast<const char *>(p), size);
-  };
-  switch (t.data_type()) {
-  case onnx::TensorProto::FLOAT:
-    for (float v : t.float_data())
-      append(&v, 4);
-    break;
-  case onnx::TensorProto::INT64:
-    for (int64_t v : t.int64_data())
-      append(&v, 8);
-    break;
-  case onnx::TensorProto::INT32:
-    for (int32_t v : t.int32_data())
-      append(&v, 4);
-    break;
-  case onnx::TensorProto::INT8:
-  case onnx::TensorProto::BOOL:
-    for (int32_t v : t.int32_data()) {
-      int8_t c = static_cast<int8_t>(v);
-      append(&c, 1);
-    }
-    break;
-  case onnx::TensorProto::FLOAT16:
-  case onnx::TensorProto::BFLOAT16:
-    for (int32_t v : t.int32_data()) {
-      uint16_t h = static_cast<uint16_t>(v);
-      append(&h, 2);
-    }
-    break;
-  default:
-    fail(loc, path + ": initializer '" + t.name() + "' has unsupported type " +
-                  typeName(t.data_type()));
-  }
-  return bytes;
-}
-
 DenseElementsAttr Importer::denseAttr(const onnx::TensorProto &t,
                                       Location loc) {
   auto elt = elementType(b, t.data_type());
   if (!elt)
     fail(loc, path + ": tensor '" + t.name() + "' has unsupported type " +
-                  typeName(t.data_type()));
+                  OnnxModelFile::typeName(t.data_type()));
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
   auto type = RankedTensorType::get(shape, *elt);
-  std::string bytes = tensorBytes(t, loc);
+  std::string bytes, error;
+  if (!file.tensorBytes(t, bytes, error))
+    fail(loc, error);
   int64_t n = type.getNumElements();
   size_t eltBytes = elt->isInteger(1) ? 1 : elt->getIntOrFloatBitWidth() / 8;
   if (bytes.size() != n * eltBytes)
@@ -1495,7 +1364,7 @@ void Importer::castOp() {
   int64_t to = attrInt("to", 0);
   auto elt = elementType(b, to);
   if (!elt)
-    nodeFail("cast to " + typeName(to) + " is not supported");
+    nodeFail("cast to " + OnnxModelFile::typeName(to) + " is not supported");
   auto t = ttype(x);
   std::optional<std::vector<int64_t>> ints;
   if (input(0).ints && isa<IntegerType>(*elt) && !elt->isInteger(1))
@@ -1897,7 +1766,7 @@ void Importer::importInitializer(const onnx::TensorProto &t) {
   auto elt = elementType(b, t.data_type());
   if (!elt)
     fail(l, path + ": initializer '" + t.name() + "' has unsupported type " +
-                typeName(t.data_type()));
+                OnnxModelFile::typeName(t.data_type()));
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
   auto type = RankedTensorType::get(shape, *elt);
   Entry e;
@@ -1909,7 +1778,10 @@ void Importer::importInitializer(const onnx::TensorProto &t) {
     // without reading it: the data goes to the weight blob later.
     if (t.data_location() == onnx::TensorProto::EXTERNAL) {
       int64_t need = type.getNumElements() * (elt->getIntOrFloatBitWidth() / 8);
-      ExternalData d = externalData(t, l, need);
+      OnnxModelFile::ExternalData d;
+      std::string error;
+      if (!file.externalData(t, need, d, error))
+        fail(l, error);
       if (d.declaredLength >= 0 && d.declaredLength != need)
         fail(l, path + ": initializer '" + t.name() + "' stores " +
                     std::to_string(d.declaredLength) + " bytes, its shape " +
@@ -1956,7 +1828,6 @@ int64_t Importer::inputDim(const onnx::TensorShapeProto::Dimension &d,
 
 OwningOpRef<ModuleOp> Importer::run() {
   try {
-    load();
     checkOpsets();
     checkSupported();
     const onnx::GraphProto &g = model.graph();
@@ -1980,7 +1851,8 @@ OwningOpRef<ModuleOp> Importer::run() {
       auto elt = elementType(b, tt.elem_type());
       if (!elt)
         fail(l, path + ": graph input '" + vi.name() +
-                    "' has unsupported type " + typeName(tt.elem_type()));
+                    "' has unsupported type " +
+                    OnnxModelFile::typeName(tt.elem_type()));
       if (!tt.has_shape())
         fail(l, path + ": graph input '" + vi.name() +
                     "' has dynamic rank; tfc needs the rank of every input");
@@ -2034,11 +1906,23 @@ OwningOpRef<ModuleOp> Importer::run() {
 } // namespace
 
 OwningOpRef<ModuleOp>
-mlir::tfc::importOnnxModel(MLIRContext *ctx, StringRef path,
+mlir::tfc::importOnnxModel(MLIRContext *ctx, const OnnxModelFile &file,
                            const OnnxImportOptions &options) {
   ctx->loadDialect<arith::ArithDialect, func::FuncDialect,
                    linalg::LinalgDialect, tensor::TensorDialect,
                    tfm::TfmDialect>();
-  Importer importer(ctx, path, options);
+  Importer importer(ctx, file, options);
   return importer.run();
+}
+
+OwningOpRef<ModuleOp>
+mlir::tfc::importOnnxModel(MLIRContext *ctx, StringRef path,
+                           const OnnxImportOptions &options) {
+  std::string error;
+  std::unique_ptr<OnnxModelFile> file = OnnxModelFile::open(path, error);
+  if (!file) {
+    emitError(UnknownLoc::get(ctx)) << error;
+    return nullptr;
+  }
+  return importOnnxModel(ctx, *file, options);
 }

@@ -16,6 +16,8 @@
 #ifndef TFC_IMPORT_ONNX_ONNXIMPORTER_H
 #define TFC_IMPORT_ONNX_ONNXIMPORTER_H
 
+#include "tfc/Import/Onnx/OnnxModelFile.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -36,9 +38,14 @@ struct OnnxImportOptions {
   bool batchOne = false;
 };
 
-/// Loads `path` and imports its graph. On failure, reports one error
+/// Imports the graph of a loaded model. On failure, reports one error
 /// through the context's diagnostic handler (the file or node it concerns,
 /// and for unsupported ops all of them at once) and returns null.
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *ctx,
+                                      const OnnxModelFile &file,
+                                      const OnnxImportOptions &options = {});
+
+/// Loads `path` (see OnnxModelFile::open) and imports its graph.
 OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *ctx, StringRef path,
                                       const OnnxImportOptions &options = {});
 
