@@ -104,12 +104,13 @@ FailureOr<LMShape> analyze(func::FuncOp fn) {
       return WalkResult::interrupt();
     }
     auto k = op.getKey().getType(), v = op.getValue().getType();
+    // Head counts and sizes are static (the op's verifier); the value head
+    // size may differ from the key's, but one cache shape holds both.
     int64_t hkv = k.getDimSize(1), d = k.getDimSize(2);
-    if (ShapedType::isDynamic(hkv) || ShapedType::isDynamic(d) ||
-        v.getDimSize(1) != hkv || v.getDimSize(2) != d) {
+    if (v.getDimSize(2) != d) {
       op.emitError("keys ")
           << k << " and values " << v
-          << " need the same static head count and head size for a KV cache";
+          << " differ in head size; the KV cache holds both in one shape";
       return WalkResult::interrupt();
     }
     if (shape.layers++ == 0) {
@@ -138,19 +139,6 @@ bool isRuntimeLength(Value v) {
   if (auto cast = v.getDefiningOp<arith::IndexCastOp>())
     v = cast.getIn();
   return !matchPattern(v, m_Constant());
-}
-
-/// positions[i] = pos + i, for i < len.
-Value positionsFrom(OpBuilder &b, Location loc, Value pos, Value len,
-                    Type elt) {
-  auto type = RankedTensorType::get({ShapedType::kDynamic}, elt);
-  return tensor::GenerateOp::create(
-      b, loc, type, ValueRange{len},
-      [&](OpBuilder &nb, Location l, ValueRange i) {
-        Value p = arith::AddIOp::create(nb, l, pos, i[0]);
-        tensor::YieldOp::create(nb, l,
-                                arith::IndexCastOp::create(nb, l, elt, p));
-      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -186,46 +174,33 @@ Value sliceLike(PatternRewriter &rewriter, tensor::ExtractSliceOp slice,
       slice.getMixedOffsets(), sizes, slice.getMixedStrides());
 }
 
-/// slice(op(x, params...)) -> op(slice(x), params...) for ops that work on
-/// each row (everything but the last dimension) independently.
-template <typename OpTy>
-struct SliceRowWiseOp : OpRewritePattern<tensor::ExtractSliceOp> {
+/// slice(op(rows..., params...)) -> op(slice(rows)..., params...) for ops
+/// that work on each row (everything but the last dimension) on its own:
+/// the first `NumRows` operands are rows of the result's leading shape (the
+/// input of a linear or norm, both sides of an elementwise op), the rest
+/// (weights, scales) are used whole.
+template <typename OpTy, unsigned NumRows>
+struct SliceRows : OpRewritePattern<tensor::ExtractSliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
                                 PatternRewriter &rewriter) const override {
     auto op = slice.getSource().getDefiningOp<OpTy>();
     if (!op || !op->hasOneUse() || !keepsLastDim(slice))
       return failure();
-    Value input = op->getOperand(0);
-    auto inputType = cast<RankedTensorType>(input.getType());
-    if (inputType.getRank() != slice.getSourceType().getRank() ||
-        inputType.isDynamicDim(inputType.getRank() - 1))
-      return failure();
+    auto resultType = slice.getSourceType();
+    for (Value row : op->getOperands().take_front(NumRows)) {
+      auto t = cast<RankedTensorType>(row.getType());
+      if (t.getRank() != resultType.getRank() ||
+          t.isDynamicDim(t.getRank() - 1) ||
+          t.getShape().drop_back() != resultType.getShape().drop_back())
+        return failure();
+    }
     IRMapping map;
-    map.map(input, sliceLike(rewriter, slice, input));
+    for (Value row : op->getOperands().take_front(NumRows))
+      map.map(row, sliceLike(rewriter, slice, row));
     Operation *clone = rewriter.clone(*op, map);
     clone->getResult(0).setType(slice.getResultType());
     rewriter.replaceOp(slice, clone->getResults());
-    return success();
-  }
-};
-
-/// slice(a op b) -> slice(a) op slice(b) for elementwise binary ops whose
-/// operands both have the result's shape.
-template <typename OpTy>
-struct SliceElementwiseBinary : OpRewritePattern<tensor::ExtractSliceOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
-                                PatternRewriter &rewriter) const override {
-    auto op = slice.getSource().getDefiningOp<OpTy>();
-    if (!op || !op->hasOneUse() || !keepsLastDim(slice))
-      return failure();
-    for (Value v : op->getOperands())
-      if (v.getType() != op->getResult(0).getType())
-        return failure();
-    Value lhs = sliceLike(rewriter, slice, op->getOperand(0));
-    Value rhs = sliceLike(rewriter, slice, op->getOperand(1));
-    rewriter.replaceOpWithNewOp<OpTy>(slice, slice.getResultType(), lhs, rhs);
     return success();
   }
 };
@@ -256,7 +231,7 @@ int64_t BuildLMEntryPointsPass::positionTableRows(func::FuncOp fn) {
       idx = reshape.getInput();
     if (auto cast = idx.getDefiningOp<CastOp>())
       idx = cast.getInput();
-    if (idx.getDefiningOp<RangeOp>() || idx.getDefiningOp<tensor::GenerateOp>())
+    if (idx.getDefiningOp<RangeOp>())
       rows = op.getTable().getType().getDimSize(0);
   });
   return rows;
@@ -303,7 +278,10 @@ func::FuncOp BuildLMEntryPointsPass::build(func::FuncOp src,
   };
   asInput(shape.idsArg, tokens);
   if (shape.positionIdsArg)
-    asInput(*shape.positionIdsArg, positionsFrom(b, loc, pos, len, i64));
+    asInput(*shape.positionIdsArg,
+            RangeOp::create(b, loc, dynTokens, pos,
+                            arith::AddIOp::create(b, loc, pos, len),
+                            arith::ConstantIndexOp::create(b, loc, 1)));
   if (shape.attentionMaskArg) {
     Value ones = tensor::GenerateOp::create(
         b, loc, dynTokens, ValueRange{len},
@@ -425,11 +403,11 @@ void BuildLMEntryPointsPass::runOnOperation() {
   // tfc_prefill_last: move the last-row slice up through row-wise ops.
   MLIRContext *ctx = &getContext();
   RewritePatternSet patterns(ctx);
-  patterns.add<SliceRowWiseOp<LinearOp>, SliceRowWiseOp<LayerNormOp>,
-               SliceRowWiseOp<RMSNormOp>, SliceRowWiseOp<GeluOp>,
-               SliceRowWiseOp<SiluOp>, SliceElementwiseBinary<AddOp>,
-               SliceElementwiseBinary<MulOp>, SliceElementwiseBinary<SwiGLUOp>>(
-      ctx);
+  patterns
+      .add<SliceRows<LinearOp, 1>, SliceRows<LayerNormOp, 1>,
+           SliceRows<RMSNormOp, 1>, SliceRows<GeluOp, 1>, SliceRows<SiluOp, 1>,
+           SliceRows<AddOp, 2>, SliceRows<MulOp, 2>, SliceRows<SwiGLUOp, 2>>(
+          ctx);
   if (failed(applyPatternsGreedily(last, std::move(patterns))))
     return signalPassFailure();
 

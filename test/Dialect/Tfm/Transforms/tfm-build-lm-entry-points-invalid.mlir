@@ -56,3 +56,44 @@ func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"}) -> tenso
   %o2 = tfm.reshape %o : tensor<?x2x4xf32> -> tensor<1x?x8xf32>
   return %o2 : tensor<1x?x8xf32>
 }
+
+// -----
+
+func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"}) -> tensor<1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %ids, %c1 : tensor<1x?xi64>
+  %q = tensor.empty(%n) : tensor<?x2x4xf32>
+  %kc = tensor.empty() : tensor<16x2x4xf32>
+  // expected-error @+1 {{attention already reads a KV cache}}
+  %o, %k2, %v2 = tfm.attention %q, %q, %q cache(%kc, %kc) at %c0 {causal} : tensor<?x2x4xf32>, tensor<?x2x4xf32>, tensor<?x2x4xf32>, tensor<16x2x4xf32>, tensor<16x2x4xf32> -> tensor<?x2x4xf32>, tensor<16x2x4xf32>, tensor<16x2x4xf32>
+  %o2 = tfm.reshape %o : tensor<?x2x4xf32> -> tensor<1x?x8xf32>
+  return %o2 : tensor<1x?x8xf32>
+}
+
+// -----
+
+func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"}) -> tensor<1x?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %ids, %c1 : tensor<1x?xi64>
+  %q = tensor.empty(%n) : tensor<?x2x4xf32>
+  %v = tensor.empty(%n) : tensor<?x2x2xf32>
+  // expected-error @+1 {{keys 'tensor<?x2x4xf32>' and values 'tensor<?x2x2xf32>' differ in head size; the KV cache holds both in one shape}}
+  %o = tfm.attention %q, %q, %v {causal} : tensor<?x2x4xf32>, tensor<?x2x4xf32>, tensor<?x2x2xf32> -> tensor<?x2x2xf32>
+  %o2 = tfm.reshape %o : tensor<?x2x2xf32> -> tensor<1x?x4xf32>
+  return %o2 : tensor<1x?x4xf32>
+}
+
+// -----
+
+func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"}) -> tensor<1x?x8xf32> {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %ids, %c1 : tensor<1x?xi64>
+  %q = tensor.empty(%n) : tensor<?x2x4xf32>
+  %k1 = tensor.empty(%n) : tensor<?x1x4xf32>
+  %o = tfm.attention %q, %q, %q {causal} : tensor<?x2x4xf32>, tensor<?x2x4xf32>, tensor<?x2x4xf32> -> tensor<?x2x4xf32>
+  // expected-error @+1 {{keys 'tensor<?x1x4xf32>' differ in shape from the first attention's; one KV cache cannot hold both}}
+  %p = tfm.attention %o, %k1, %k1 {causal} : tensor<?x2x4xf32>, tensor<?x1x4xf32>, tensor<?x1x4xf32> -> tensor<?x2x4xf32>
+  %o2 = tfm.reshape %p : tensor<?x2x4xf32> -> tensor<1x?x8xf32>
+  return %o2 : tensor<1x?x8xf32>
+}

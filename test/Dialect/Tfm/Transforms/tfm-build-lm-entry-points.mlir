@@ -70,3 +70,35 @@ func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"}) -> tenso
   %logits = tfm.linear %f, %wte : tensor<1x?x8xf32>, tensor<11x8xf32> -> tensor<1x?x11xf32>
   return %logits : tensor<1x?x11xf32>
 }
+
+// -----
+
+// position_ids becomes pos + i and attention_mask all ones; no position
+// table (a rotary model): the context is max-context, else 2048.
+// CHECK: module attributes {tfc.model_info = {arch = "onnx", context = 2048 : i64, head_dim = 4 : i64, num_kv_heads = 1 : i64, num_layers = 1 : i64, vocab_size = 11 : i64}}
+// CAP: context = 16 : i64
+// CHECK-LABEL: func.func @tfc_prefill
+// CHECK-SAME: (%[[TOK:.*]]: tensor<?xi64>, %[[POS:.*]]: index
+// CHECK: %[[LEN:.*]] = tensor.dim %[[TOK]], %c0
+// CHECK: %[[END:.*]] = arith.addi %[[POS]], %[[LEN]] : index
+// CHECK: %[[P:.*]] = tfm.range %[[POS]], %[[END]], %c1 : tensor<?xi64>
+// CHECK: tfm.reshape %[[P]] : tensor<?xi64> -> tensor<1x?xi64>
+// CHECK: %[[ONES:.*]] = tensor.generate %[[LEN]]
+// CHECK: arith.constant 1 : i64
+// CHECK: tfm.cast %[[ONES]] : tensor<?xi64> -> tensor<?xi32>
+func.func @forward(%ids: tensor<1x?xi64> {tfc.onnx_name = "input_ids"},
+                   %pids: tensor<1x?xi64> {tfc.onnx_name = "position_ids"},
+                   %mask: tensor<1x?xi32> {tfc.onnx_name = "attention_mask"}) -> tensor<1x?x11xf32> {
+  %wte = tfm.weight "wte" : tensor<11x4xf32>
+  %x = tfm.embedding %wte[%ids] : tensor<11x4xf32>, tensor<1x?xi64> -> tensor<1x?x4xf32>
+  %p = tfm.reshape %pids : tensor<1x?xi64> -> tensor<?xi64>
+  %m = tfm.cast %mask : tensor<1x?xi32> -> tensor<1x?xf32>
+  %m2 = tfm.reshape %m : tensor<1x?xf32> -> tensor<1x?x1xf32>
+  %xm = tfm.mul %x, %m2 : tensor<1x?x4xf32>, tensor<1x?x1xf32> -> tensor<1x?x4xf32>
+  %h = tfm.reshape %xm : tensor<1x?x4xf32> -> tensor<?x1x4xf32>
+  %r = tfm.rotary %h, %p : tensor<?x1x4xf32>, tensor<?xi64>
+  %o = tfm.attention %r, %r, %r {causal} : tensor<?x1x4xf32>, tensor<?x1x4xf32>, tensor<?x1x4xf32> -> tensor<?x1x4xf32>
+  %o2 = tfm.reshape %o : tensor<?x1x4xf32> -> tensor<1x?x4xf32>
+  %logits = tfm.linear %o2, %wte : tensor<1x?x4xf32>, tensor<11x4xf32> -> tensor<1x?x11xf32>
+  return %logits : tensor<1x?x11xf32>
+}
