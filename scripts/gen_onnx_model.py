@@ -267,6 +267,24 @@ def case_math(opset):
                  [init("three", np.array([3.0], np.float32))], opset=opset)
 
 
+def case_fusion(opset):
+    """An erf GELU as torch exports it (fuses) and a SiLU-like product whose
+    sigmoid multiplies something other than its input (a near miss)."""
+    nodes = [
+        N("Div", ["x", "sqrt2"], ["xs"], name="gelu_div"),
+        N("Erf", ["xs"], ["e"], name="gelu_erf"),
+        N("Add", ["e", "one"], ["e1"], name="gelu_add"),
+        N("Mul", ["x", "e1"], ["xe"], name="gelu_mul"),
+        N("Mul", ["xe", "half"], ["g"], name="gelu_half"),
+        N("Sigmoid", ["x"], ["sig"], name="gate_sigmoid"),
+        N("Mul", ["g", "sig"], ["y"], name="gate_mul"),
+    ]
+    return model(nodes, [vi("x", F, ["seq", 8])], [vi("y", F, None)],
+                 [init("sqrt2", np.array(1.4142135, np.float32)),
+                  init("one", np.array(1.0, np.float32)),
+                  init("half", np.array(0.5, np.float32))], opset=opset)
+
+
 def case_opset18(opset):
     """Opset-18 forms: ReduceMean/ReduceMax axes as inputs, Split into
     num_outputs parts (the last one smaller)."""
@@ -387,7 +405,7 @@ CASES = {"binary": case_binary, "unary": case_unary, "matmul": case_matmul,
          "external": case_external, "mask": case_mask, "reshape-ops": case_reshape_ops,
          "runtime-shape": case_runtime_shape, "bad-scale": case_bad_scale,
          "dynamic-rank": case_dynamic_rank, "math": case_math,
-         "opset18": case_opset18,
+         "opset18": case_opset18, "fusion": case_fusion,
          "block": case_block}
 
 

@@ -94,6 +94,10 @@ def cases(gen):
     out.append(("math", 17, [x, a, b, neg],
                 [xd.mean(0, keepdims=True), xd.max(0), xd.T @ xd,
                  a.astype(np.float64) @ b, neg.astype(np.float64) ** 3]))
+    x = f32(5, 8)
+    xd = x.astype(np.float64)
+    gelu = 0.5 * xd * (1 + erf(xd / math.sqrt(2)))
+    out.append(("fusion", 17, [x], [gelu / (1 + np.exp(-xd))]))
     x = f32(4, 7)
     xd = x.astype(np.float64)
     out.append(("opset18", 18, [x],
