@@ -590,6 +590,15 @@ MatmulOp findPV(Value p, SmallVectorImpl<Value> &chain) {
   return {};
 }
 
+/// The triangle `mask` is when it covers the grid of `scores` element for
+/// element; a mask broadcast along rows or columns is none.
+std::optional<Triangle> classifyMaskOver(Value mask, Value scores) {
+  std::optional<Triangle> t = classifyMask(mask);
+  if (t && !t->isSplat() && !sameGrid(ttype(mask), ttype(scores)))
+    return std::nullopt;
+  return t;
+}
+
 FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
   auto st = ttype(sm.getResult());
   int64_t rank = st.getRank();
@@ -618,6 +627,18 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
   std::optional<Triangle> mask;
   bool where = false, scoresIfTrue = true, hasMask = false;
   double fill = 0.0;
+  // Takes `scores` as scale * Q K^T; on failure `reason` says why not.
+  auto peelScores = [&](Value scores, std::string &reason) {
+    double s = 1.0;
+    SmallVector<Value> chain;
+    MatmulOp m = peelScale(scores, s, reason, chain);
+    if (!m)
+      return false;
+    qk = m;
+    scale = s;
+    scoresChain = std::move(chain);
+    return true;
+  };
   if (auto w = x.getDefiningOp<WhereOp>()) {
     where = true;
     for (int i = 0; i < 2 && !qk; ++i) {
@@ -626,13 +647,8 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
       auto f = splatValue(other);
       if (!f || ttype(scores) != ttype(w.getResult()))
         continue;
-      double s = 1.0;
       std::string reason;
-      SmallVector<Value> chain;
-      if (MatmulOp m = peelScale(scores, s, reason, chain)) {
-        qk = m;
-        scale = s;
-        scoresChain = chain;
+      if (peelScores(scores, reason)) {
         fill = *f;
         scoresIfTrue = i == 0;
       } else {
@@ -644,28 +660,17 @@ FailureOr<AttentionMatch> matchAttention(SoftmaxOp sm, std::string &why) {
         why = "where() does not choose between the scores and a constant";
       return failure();
     }
-    mask = classifyMask(w.getCondition());
-    if (mask && !mask->isSplat() &&
-        !sameGrid(ttype(w.getCondition()), ttype(w.getResult())))
-      mask.reset();
+    mask = classifyMaskOver(w.getCondition(), w.getResult());
     hasMask = true;
   } else if (auto a = x.getDefiningOp<AddOp>()) {
     for (int i = 0; i < 2 && !qk; ++i) {
       Value scores = a->getOperand(i), m = a->getOperand(1 - i);
       if (ttype(scores) != ttype(a.getResult()))
         continue;
-      double s = 1.0;
       std::string reason;
-      SmallVector<Value> chain;
-      if (MatmulOp mm = peelScale(scores, s, reason, chain)) {
-        qk = mm;
-        scale = s;
-        scoresChain = chain;
-        mask = classifyMask(m);
-        if (mask && !mask->isSplat() &&
-            !sameGrid(ttype(m), ttype(a.getResult())))
-          mask.reset();
-      } else if (why.empty() || reason == "scale is not a constant") {
+      if (peelScores(scores, reason))
+        mask = classifyMaskOver(m, a.getResult());
+      else if (why.empty() || reason == "scale is not a constant") {
         why = reason;
       }
     }
