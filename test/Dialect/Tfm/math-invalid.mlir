@@ -12,7 +12,7 @@ func.func @compare_element_types(%a: tensor<3xf32>, %b: tensor<3xf16>) -> tensor
 // -----
 
 func.func @compare_broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
-  // expected-error @+1 {{'tfm.equal' op operand shapes [3] and [4] are not broadcast-compatible (dimension -1 from the end)}}
+  // expected-error @+1 {{'tfm.equal' op operand shapes [3] and [4] are not broadcast-compatible (dimension -1: 3 vs 4)}}
   %0 = tfm.equal %a, %b : tensor<3xf32>, tensor<4xf32> -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
@@ -36,7 +36,7 @@ func.func @where_types(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xf16>) -
 // -----
 
 func.func @where_shapes(%c: tensor<5xi1>, %a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<3xf32> {
-  // expected-error @+1 {{'tfm.where' op operand shapes [5] and [3] are not broadcast-compatible}}
+  // expected-error @+1 {{'tfm.where' op operand shapes [5] and [3] are not broadcast-compatible (dimension -1: 5 vs 3)}}
   %0 = tfm.where %c, %a, %b : tensor<5xi1>, tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }

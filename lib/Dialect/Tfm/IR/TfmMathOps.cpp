@@ -7,33 +7,7 @@
 using namespace mlir;
 using namespace mlir::tfm;
 using tfm::verify::formatShape;
-
-/// Checks that `result` has the numpy broadcast shape of `operands`.
-static LogicalResult verifyBroadcastResult(Operation *op,
-                                           ArrayRef<Value> operands,
-                                           RankedTensorType result) {
-  SmallVector<int64_t> shape;
-  std::string seen;
-  for (auto [i, v] : llvm::enumerate(operands)) {
-    auto t = cast<RankedTensorType>(v.getType());
-    seen += (i ? " and " : "") + formatShape(t);
-    int64_t badDim = 0;
-    auto next = tfm::verify::broadcastShapes(shape, t.getShape(), badDim);
-    if (failed(next))
-      return op->emitOpError("operand shapes ")
-             << seen << " are not broadcast-compatible (dimension " << badDim
-             << " from the end)";
-    shape = *next;
-  }
-  bool ok = result.getRank() == static_cast<int64_t>(shape.size());
-  for (int64_t i = 0; ok && i < result.getRank(); ++i)
-    ok = tfm::verify::dimsCompatible(result.getDimSize(i), shape[i]);
-  if (!ok)
-    return op->emitOpError("result shape ")
-           << formatShape(result) << " does not match the broadcast shape "
-           << formatShape(shape);
-  return success();
-}
+using tfm::verify::verifyBroadcastResult;
 
 //===----------------------------------------------------------------------===//
 // Comparisons and selection

@@ -185,25 +185,8 @@ static LogicalResult verifyBroadcastBinary(Operation *op) {
     return op->emitOpError("operand and result element types must match, got ")
            << lhs.getElementType() << ", " << rhs.getElementType() << " -> "
            << res.getElementType();
-  int64_t badDim = 0;
-  auto shape =
-      tfm::verify::broadcastShapes(lhs.getShape(), rhs.getShape(), badDim);
-  if (failed(shape))
-    return op->emitOpError("operand shapes ")
-           << formatShape(lhs) << " and " << formatShape(rhs)
-           << " are not broadcast-compatible (dimension " << badDim << ": "
-           << lhs.getDimSize(lhs.getRank() + badDim) << " vs "
-           << rhs.getDimSize(rhs.getRank() + badDim) << ")";
-  if (res.getRank() != static_cast<int64_t>(shape->size()))
-    return op->emitOpError("result shape ")
-           << formatShape(res) << " does not match the broadcast shape "
-           << formatShape(*shape);
-  for (auto [i, d] : llvm::enumerate(*shape))
-    if (!tfm::verify::dimsCompatible(res.getDimSize(i), d))
-      return op->emitOpError("result shape ")
-             << formatShape(res) << " does not match the broadcast shape "
-             << formatShape(*shape);
-  return success();
+  return tfm::verify::verifyBroadcastResult(
+      op, {op->getOperand(0), op->getOperand(1)}, res);
 }
 
 /// The splat right operand that makes `x op c` exactly x.

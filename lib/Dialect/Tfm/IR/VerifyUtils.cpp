@@ -2,6 +2,7 @@
 
 #include "VerifyUtils.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -46,4 +47,31 @@ mlir::tfm::verify::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
     out[rank - 1 - i] = r;
   }
   return out;
+}
+
+LogicalResult mlir::tfm::verify::verifyBroadcastResult(
+    Operation *op, ArrayRef<Value> operands, RankedTensorType result) {
+  SmallVector<int64_t> shape;
+  std::string seen;
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    auto t = cast<RankedTensorType>(v.getType());
+    int64_t badDim = 0;
+    auto next = broadcastShapes(shape, t.getShape(), badDim);
+    if (failed(next))
+      return op->emitOpError("operand shapes ")
+             << seen << " and " << formatShape(t)
+             << " are not broadcast-compatible (dimension " << badDim << ": "
+             << shape[shape.size() + badDim] << " vs "
+             << t.getDimSize(t.getRank() + badDim) << ")";
+    seen += (i ? " and " : "") + formatShape(t);
+    shape = *next;
+  }
+  bool ok = result.getRank() == static_cast<int64_t>(shape.size());
+  for (int64_t i = 0; ok && i < result.getRank(); ++i)
+    ok = dimsCompatible(result.getDimSize(i), shape[i]);
+  if (!ok)
+    return op->emitOpError("result shape ")
+           << formatShape(result) << " does not match the broadcast shape "
+           << formatShape(shape);
+  return success();
 }

@@ -9,6 +9,7 @@
 #define TFC_LIB_DIALECT_TFM_IR_VERIFYUTILS_H
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include <string>
 
@@ -30,6 +31,12 @@ inline bool dimsCompatible(int64_t a, int64_t b) {
 /// counted from the end (-1 = last).
 FailureOr<SmallVector<int64_t>>
 broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b, int64_t &badDim);
+
+/// Checks that `result` has the numpy broadcast shape of `operands`
+/// ("operand shapes [3] and [4] are not broadcast-compatible (dimension -1:
+/// 3 vs 4)" / "result shape ... does not match the broadcast shape ...").
+LogicalResult verifyBroadcastResult(Operation *op, ArrayRef<Value> operands,
+                                    RankedTensorType result);
 
 } // namespace mlir::tfm::verify
 
