@@ -46,25 +46,6 @@ private:
   const hf::Checkpoint &ckpt;
 };
 
-/// Copies vocab.json / merges.txt beside the executable, where the runtime
-/// looks for them.
-void copyTokenizer(const std::string &dir, const std::string &exe) {
-  for (const char *file : {"vocab.json", "merges.txt"}) {
-    llvm::SmallString<256> src(dir);
-    llvm::sys::path::append(src, file);
-    std::string dst = exe + "." + file;
-    if (!llvm::sys::fs::exists(src)) {
-      llvm::errs() << "tfc: warning: " << src
-                   << " not found; the executable will need --vocab DIR for "
-                      "text input and output\n";
-      continue;
-    }
-    if (std::error_code ec = llvm::sys::fs::copy_file(src, dst))
-      llvm::errs() << "tfc: warning: cannot copy " << src << " to " << dst
-                   << ": " << ec.message() << "\n";
-  }
-}
-
 } // namespace
 
 LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
@@ -93,6 +74,7 @@ LogicalResult mlir::tfc::compileHFModel(MLIRContext *ctx,
   if (failed(compileModule(*module, phases, &weights)))
     return failure();
   if (options.emit == EmitPhase::Exe)
-    copyTokenizer(options.inputPath, options.outputPath);
+    return copyTokenizer(UnknownLoc::get(ctx), options.inputPath,
+                         options.outputPath);
   return success();
 }

@@ -34,6 +34,10 @@ using namespace mlir::tfc;
 #ifdef TFC_HAVE_ONNX
 namespace {
 
+constexpr StringLiteral kTokenizerHint =
+    "put vocab.json and merges.txt beside the .onnx file or pass --tokenizer "
+    "DIR";
+
 /// Serves the graph's initializers to the weight blob.
 class InitializerWeights : public StoredWeights {
 public:
@@ -189,27 +193,6 @@ unsigned shareTiedEmbedding(ModuleOp module, const OnnxModelFile &file) {
   return transposeOf.size();
 }
 
-/// vocab.json and merges.txt from `dir`, copied beside the executable.
-LogicalResult copyTokenizerFiles(Location loc, StringRef dir, StringRef exe,
-                                 bool check) {
-  for (const char *name : {"vocab.json", "merges.txt"}) {
-    SmallString<256> src(dir);
-    llvm::sys::path::append(src, name);
-    if (!llvm::sys::fs::exists(src))
-      return emitError(loc)
-             << "tokenizer file " << src
-             << " not found (put vocab.json and merges.txt beside the .onnx "
-                "file or pass --tokenizer DIR)";
-    if (check)
-      continue;
-    std::string dst = (exe + "." + name).str();
-    if (std::error_code ec = llvm::sys::fs::copy_file(src, dst))
-      return emitError(loc)
-             << "cannot copy " << src << " to " << dst << ": " << ec.message();
-  }
-  return success();
-}
-
 } // namespace
 #endif
 
@@ -249,8 +232,8 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   if (tokenizerDir.empty())
     tokenizerDir = ".";
   if (isLM && options.emit == EmitPhase::Exe &&
-      failed(copyTokenizerFiles(fileLoc, tokenizerDir, options.outputPath,
-                                /*check=*/true)))
+      failed(copyTokenizer(fileLoc, tokenizerDir, options.outputPath,
+                           kTokenizerHint, /*checkOnly=*/true)))
     return failure();
   {
     // An op that does not verify (an invalid model the importer did not
@@ -300,8 +283,8 @@ LogicalResult mlir::tfc::compileOnnxModel(MLIRContext *ctx,
   if (failed(result))
     return failure();
   if (isLM && options.emit == EmitPhase::Exe)
-    return copyTokenizerFiles(fileLoc, tokenizerDir, options.outputPath,
-                              /*check=*/false);
+    return copyTokenizer(fileLoc, tokenizerDir, options.outputPath,
+                         kTokenizerHint);
   return success();
 #endif
 }

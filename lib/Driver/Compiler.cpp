@@ -395,6 +395,31 @@ static std::string modelInfoText(DictionaryAttr info,
   return text;
 }
 
+LogicalResult mlir::tfc::copyTokenizer(Location loc, StringRef dir,
+                                       StringRef exe, StringRef missingHint,
+                                       bool checkOnly) {
+  for (const char *name : {"vocab.json", "merges.txt"}) {
+    SmallString<256> src(dir);
+    llvm::sys::path::append(src, name);
+    if (!llvm::sys::fs::exists(src)) {
+      if (!missingHint.empty())
+        return emitError(loc) << "tokenizer file " << src << " not found ("
+                              << missingHint << ")";
+      emitWarning(loc) << src
+                       << " not found; the executable will need --vocab DIR "
+                          "for text input and output";
+      continue;
+    }
+    if (checkOnly)
+      continue;
+    std::string dst = (exe + "." + name).str();
+    if (std::error_code ec = llvm::sys::fs::copy_file(src, dst))
+      return emitError(loc)
+             << "cannot copy " << src << " to " << dst << ": " << ec.message();
+  }
+  return success();
+}
+
 LogicalResult mlir::tfc::compileModule(ModuleOp module,
                                        const CompileOptions &options,
                                        WeightSource *weights) {

@@ -73,6 +73,14 @@ LogicalResult checkOutputPaths(const CompileOptions &options,
 
 class WeightSource;
 
+/// Copies vocab.json and merges.txt from `dir` beside the executable `exe`
+/// (`<exe>.vocab.json`, `<exe>.merges.txt`), where the LM runtime looks for
+/// them. A file missing from `dir` is an error ending in `missingHint` when
+/// one is given, else a warning (text then needs the executable's --vocab).
+/// With `checkOnly`, nothing is copied: the check runs before compiling.
+LogicalResult copyTokenizer(Location loc, StringRef dir, StringRef exe,
+                            StringRef missingHint = "", bool checkOnly = false);
+
 /// Runs the phases up to `options.emit` on `module` and writes the result.
 /// Diagnostics go through the context's handler; returns failure after
 /// reporting. A module with `tfc.model_info` is a language model (entry
