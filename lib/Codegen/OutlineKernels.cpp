@@ -91,8 +91,16 @@ bool isOutlinable(linalg::LinalgOp op) {
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
     if (mm.hasUserDefinedMaps())
       return false;
+  } else if (auto copy = dyn_cast<linalg::CopyOp>(op.getOperation())) {
+    // Copies between buffers (the KV-cache writes, say) are shared too: in
+    // place, LLVM vectorizes each one with run-time alias checks and unrolls
+    // its scalar fallback, which multiplies the entry functions' code size.
+    // A copy of a few elements is cheaper than the call.
+    auto type = cast<ShapedType>(copy.getDpsInits()[0].getType());
+    return copy.hasPureBufferSemantics() &&
+           (!type.hasStaticShape() || type.getNumElements() > 64);
   } else if (!isa<linalg::GenericOp>(op.getOperation())) {
-    return false; // fills, copies: too small to be worth a call
+    return false; // fills: too small to be worth a call
   }
   // On buffers the kernel takes the memref types as they are (strided views
   // included), so anything goes.
@@ -172,8 +180,11 @@ struct TfcOutlineKernelsPass
       } else {
         auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
         std::string name = mm ? matmulName(mm) : "";
+        StringRef prefix = isa<linalg::CopyOp>(op.getOperation())
+                               ? "tfc_copy_"
+                               : "tfc_kernel_";
         while (name.empty() || symbols.lookup(name))
-          name = "tfc_kernel_" + std::to_string(genericCount++);
+          name = (prefix + Twine(genericCount++)).str();
         kernel.setName(name);
         symbols.insert(kernel); // renames on a clash with a user symbol
         shared = kernel;

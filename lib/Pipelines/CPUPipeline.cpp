@@ -86,12 +86,13 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 
-  // What stayed in place on tensors (ops on strided views) is shared now.
+  // What stayed in place on tensors (ops on strided views) is shared now,
+  // and so are the copies bufferization made.
+  pm.addNestedPass<func::FuncOp>(tfc::createTfcCopyToLinalg());
   if (options.vectorize)
     pm.addPass(tfc::createTfcOutlineKernels());
 
   // Loops, then the LLVM dialect.
-  pm.addNestedPass<func::FuncOp>(tfc::createTfcCopyToLinalg());
   // Fully unrolled: n-D transfers become 1-D ones without the temporary
   // stack buffers the loop form needs (which would keep the alloca scopes
   // of parallel loop bodies alive).

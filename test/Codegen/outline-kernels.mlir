@@ -119,3 +119,33 @@ func.func @buffers(%cache: memref<8x8xf32>, %out: memref<4x8xf32>) {
   }
   return
 }
+
+// -----
+
+// Copies between buffers (the KV-cache writes of every layer) share one
+// kernel; copies of at most 64 elements and copies on tensors stay in place.
+// CHECK-LABEL: func.func @copies
+// CHECK: call @tfc_copy_0(%{{.*}}, %{{.*}}) : (memref<1x12x64xf32, strided<[2304, 64, 1], offset: ?>>, memref<1x12x64xf32, strided<[768, 64, 1], offset: ?>>) -> ()
+// CHECK: call @tfc_copy_0(
+// CHECK: linalg.copy ins(%{{.*}} : memref<1x64xf32>)
+// CHECK: linalg.copy ins(%{{.*}} : tensor<16x16xf32>)
+// CHECK: call @tfc_copy_1(%{{.*}}, %{{.*}}) : (memref<?xf32>, memref<?xf32>) -> ()
+// CHECK-LABEL: func.func private @tfc_copy_0
+// CHECK: linalg.copy
+// CHECK-LABEL: func.func private @tfc_copy_1
+func.func @copies(%qkv: memref<1x2304xf32>, %cache: memref<2x1024x12x64xf32>,
+                  %pos: index, %a: memref<1x64xf32>, %b: memref<1x64xf32>,
+                  %t: tensor<16x16xf32>, %d0: memref<?xf32>, %d1: memref<?xf32>)
+    -> tensor<16x16xf32> {
+  %k = memref.subview %qkv[0, 768] [1, 768] [1, 1] : memref<1x2304xf32> to memref<1x768xf32, strided<[2304, 1], offset: 768>>
+  %kh = memref.expand_shape %k [[0], [1, 2]] output_shape [1, 12, 64] : memref<1x768xf32, strided<[2304, 1], offset: 768>> into memref<1x12x64xf32, strided<[2304, 64, 1], offset: 768>>
+  %c0 = memref.subview %cache[0, %pos, 0, 0] [1, 1, 12, 64] [1, 1, 1, 1] : memref<2x1024x12x64xf32> to memref<1x12x64xf32, strided<[768, 64, 1], offset: ?>>
+  linalg.copy ins(%kh : memref<1x12x64xf32, strided<[2304, 64, 1], offset: 768>>) outs(%c0 : memref<1x12x64xf32, strided<[768, 64, 1], offset: ?>>)
+  %c1 = memref.subview %cache[1, %pos, 0, 0] [1, 1, 12, 64] [1, 1, 1, 1] : memref<2x1024x12x64xf32> to memref<1x12x64xf32, strided<[768, 64, 1], offset: ?>>
+  linalg.copy ins(%kh : memref<1x12x64xf32, strided<[2304, 64, 1], offset: 768>>) outs(%c1 : memref<1x12x64xf32, strided<[768, 64, 1], offset: ?>>)
+  linalg.copy ins(%a : memref<1x64xf32>) outs(%b : memref<1x64xf32>)
+  %e = tensor.empty() : tensor<16x16xf32>
+  %r = linalg.copy ins(%t : tensor<16x16xf32>) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  linalg.copy ins(%d0 : memref<?xf32>) outs(%d1 : memref<?xf32>)
+  return %r : tensor<16x16xf32>
+}
