@@ -1,5 +1,6 @@
 //===- FuseElementwise.cpp - the tfc-fuse-elementwise pass ----------------===//
 
+#include "tfc/Codegen/PanelMatmul.h"
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -17,10 +18,13 @@ using namespace mlir;
 
 namespace {
 
-/// Named linalg ops (matmul) are what the kernels target; rewriting them into
-/// generics would hide them from tfc-tile-and-vectorize-matmul.
+/// Named linalg ops (matmul) and panel matmuls are what the kernels target;
+/// rewriting them (into generics, or over reshaped operands) would hide them
+/// from tfc-tile-and-vectorize-matmul.
 bool isGenericOrNotLinalg(Operation *op) {
-  return !op || !isa<linalg::LinalgOp>(op) || isa<linalg::GenericOp>(op);
+  if (auto generic = dyn_cast_or_null<linalg::GenericOp>(op))
+    return !tfc::isPanelMatmul(generic);
+  return !op || !isa<linalg::LinalgOp>(op);
 }
 
 struct TfcFuseElementwisePass

@@ -1,5 +1,6 @@
 //===- TileAndVectorizeMatmul.cpp - the tfc-tile-and-vectorize-matmul pass ===//
 
+#include "tfc/Codegen/PanelMatmul.h"
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -71,11 +72,25 @@ void canonicalize(func::FuncOp func) {
   (void)applyPatternsGreedily(func, std::move(patterns));
 }
 
-bool isDecode(linalg::MatmulOp mm, int64_t registerRows) {
-  auto out = cast<ShapedType>(mm.getDpsInits()[0].getType());
-  return !ShapedType::isDynamic(out.getDimSize(0)) &&
-         out.getDimSize(0) < registerRows &&
-         !ShapedType::isDynamic(out.getDimSize(1));
+/// Fewer (static) rows than the register tile: one token, a matrix-vector
+/// product bound by memory bandwidth.
+bool isDecode(linalg::LinalgOp op, int64_t registerRows) {
+  auto out = cast<ShapedType>(op.getDpsInits()[0].getType());
+  return out.hasStaticShape() && out.getDimSize(0) < registerRows;
+}
+
+/// Loop tile sizes of `op` (a linalg.matmul, or a panel matmul with panels
+/// of `panel` columns) for an M x N x K tile (0: not tiled). N covers whole
+/// panels when it is at least one, else a part of one.
+SmallVector<int64_t> loopTiles(linalg::LinalgOp op, int64_t panel, int64_t m,
+                               int64_t n, int64_t k) {
+  if (!panel)
+    return {m, n, k};
+  if (n == 0)
+    return {m, 0, 0, k};
+  if (n >= panel)
+    return {m, n / panel, 0, k};
+  return {m, 1, n, k};
 }
 
 /// Decode with threads: C = C0 + sum_t A[:, Kt] . B[Kt, :] over `parts`
@@ -215,72 +230,106 @@ struct TfcTileAndVectorizeMatmulPass
       return signalPassFailure();
     }
 
-    SmallVector<linalg::MatmulOp> matmuls;
-    func.walk([&](linalg::MatmulOp op) {
-      if (op.hasPureTensorSemantics())
-        matmuls.push_back(op);
+    // Contractions to tile: linalg.matmul ([K, N] weights) and panel
+    // matmuls, with their panel size (0 for a matmul).
+    SmallVector<std::pair<linalg::LinalgOp, int64_t>> contractions;
+    func.walk([&](linalg::LinalgOp op) {
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+        if (mm.hasPureTensorSemantics())
+          contractions.push_back({op, 0});
+      } else if (auto g = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+        if (tfc::isPanelMatmul(g))
+          contractions.push_back({op, tfc::panelSize(g)});
+      }
     });
     IRRewriter rewriter(ctx);
 
-    // 0. Decode with threads: split K, so that each thread streams one
-    //    contiguous part of the weight.
+    // 0. Decode of a [K, N] weight with threads: split K, so that each
+    //    thread streams one contiguous part of the weight. (Panels split
+    //    into whole panels instead, below.)
     if (parallel)
-      for (linalg::MatmulOp &mm : matmuls)
-        if (isDecode(mm, reg[0]))
+      for (auto &[op, panel] : contractions)
+        if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
+            mm && isDecode(op, reg[0]))
           if (FailureOr<linalg::MatmulOp> part =
                   splitReductionOverThreads(rewriter, mm, kDecodeParts);
               succeeded(part))
-            mm = *part;
+            op = *part;
 
     // 1. Cache tiles, then register tiles; peel the register-level M and N
     //    loops so that every full tile has a static shape (no masks in the
     //    hot loop) and only the remainders are masked.
-    for (linalg::MatmulOp mm : matmuls) {
+    for (auto [op, panel] : contractions) {
       SmallVector<int64_t> regTile = reg;
       SmallVector<int64_t> cacheTile = cache;
-      auto outType = cast<ShapedType>(mm.getDpsInits()[0].getType());
-      int64_t m = outType.getDimSize(0), n = outType.getDimSize(1);
-      bool decode = isDecode(mm, reg[0]);
-      if (decode) {
-        // Decode: fewer rows than the register tile. The weights are read
-        // once per token, so the kernel is bound by memory bandwidth. Take
-        // kDecodeRows rows of the weight at a time and walk along them in
-        // register tiles of as many columns as the M x N accumulators allow,
-        // the accumulators staying in registers across those rows: every
-        // row is then read in storage order (one sequential stream per
-        // row, which the prefetchers follow), and the accumulators are
-        // loaded and stored once per kDecodeRows rows rather than per row.
-        regTile = {m, reg[0] * reg[1] / m, 1};
-        cacheTile = {m, std::min<int64_t>(n, kDecodeColumns), kDecodeRows};
-      }
-      regTile[1] = std::min(regTile[1], cacheTile[1]);
+      auto outType = cast<ShapedType>(op.getDpsInits()[0].getType());
+      int64_t m = outType.getDimSize(0);
+      int64_t n = panel ? outType.getDimSize(1) * panel : outType.getDimSize(1);
+      bool decode = isDecode(op, reg[0]);
       FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
           outer = failure();
-      if (parallel && !decode) {
-        // Cache tiles of M and N are independent: an scf.forall that the
-        // pipeline maps onto threads. K stays sequential inside.
-        auto blocks = tile(rewriter, mm, {cacheTile[0], cacheTile[1], 0},
-                           /*forall=*/true);
-        if (succeeded(blocks))
-          outer = cacheTile[2] == 0
-                      ? blocks
-                      : tile(rewriter, blocks->first, {0, 0, cacheTile[2]});
+      SmallVector<int64_t> regLoops;
+      if (decode && panel) {
+        // Decode over panels: each panel [K, P] is one contiguous stream;
+        // its M x P accumulators stay in registers over all of K. Threads
+        // take whole panels (contiguous ranges of them, with OpenMP's
+        // static schedule).
+        int64_t cols = m * panel <= reg[0] * reg[1] ? panel : reg[1];
+        regLoops = {m, 1, cols, 1};
+        outer =
+            parallel
+                ? tile(rewriter, op, {0, 1, 0, 0}, /*forall=*/true)
+                : FailureOr<
+                      std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>(
+                      std::make_pair(op.getOperation(),
+                                     SmallVector<LoopLikeOpInterface>{}));
       } else {
-        outer = tile(rewriter, mm, cacheTile);
+        if (decode) {
+          // Decode: fewer rows than the register tile. The weights are read
+          // once per token, so the kernel is bound by memory bandwidth. Take
+          // kDecodeRows rows of the weight at a time and walk along them in
+          // register tiles of as many columns as the M x N accumulators
+          // allow, the accumulators staying in registers across those rows:
+          // every row is then read in storage order (one sequential stream
+          // per row, which the prefetchers follow), and the accumulators are
+          // loaded and stored once per kDecodeRows rows rather than per row.
+          regTile = {m, reg[0] * reg[1] / m, 1};
+          cacheTile = {m, std::min<int64_t>(n, kDecodeColumns), kDecodeRows};
+        }
+        regTile[1] = std::min(regTile[1], cacheTile[1]);
+        if (panel && regTile[1] > panel)
+          regTile[1] = panel;
+        regLoops = loopTiles(op, panel, regTile[0], regTile[1], regTile[2]);
+        if (parallel && !decode) {
+          // Cache tiles of M and N are independent: an scf.forall that the
+          // pipeline maps onto threads. K stays sequential inside.
+          auto blocks = tile(
+              rewriter, op, loopTiles(op, panel, cacheTile[0], cacheTile[1], 0),
+              /*forall=*/true);
+          if (succeeded(blocks))
+            outer = cacheTile[2] == 0
+                        ? blocks
+                        : tile(rewriter, blocks->first,
+                               loopTiles(op, panel, 0, 0, cacheTile[2]));
+        } else {
+          outer = tile(
+              rewriter, op,
+              loopTiles(op, panel, cacheTile[0], cacheTile[1], cacheTile[2]));
+        }
       }
       if (failed(outer)) {
-        mm.emitWarning("tfc-tile-and-vectorize-matmul: cache tiling failed");
+        op.emitWarning("tfc-tile-and-vectorize-matmul: cache tiling failed");
         continue;
       }
-      auto inner = tile(rewriter, outer->first, regTile);
+      auto inner = tile(rewriter, outer->first, regLoops);
       if (failed(inner)) {
         outer->first->emitWarning(
             "tfc-tile-and-vectorize-matmul: register tiling failed");
         continue;
       }
       inner->first->setAttr(kMicroKernel,
-                            rewriter.getDenseI64ArrayAttr(regTile));
-      // Peel the M and N loops (K steps by 1 and needs no peeling).
+                            rewriter.getDenseI64ArrayAttr(regLoops));
+      // Peel the M and N loops (K and panels step by 1 and need no peeling).
       for (LoopLikeOpInterface loop : inner->second) {
         auto forOp = dyn_cast_or_null<scf::ForOp>(loop.getOperation());
         if (!forOp || getConstantIntValue(forOp.getStep()) == 1)
@@ -295,18 +344,20 @@ struct TfcTileAndVectorizeMatmulPass
     //    dynamic M) is split into single rows: masking the row dimension
     //    would turn the broadcast loads of the activation into per-element
     //    masked gathers, which are an order of magnitude slower.
-    SmallVector<linalg::MatmulOp> dynamicRows;
-    func.walk([&](linalg::MatmulOp op) {
-      if (op->hasAttr(kMicroKernel) &&
+    SmallVector<linalg::LinalgOp> dynamicRows;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kMicroKernel) && op.hasPureTensorSemantics() &&
           ShapedType::isDynamic(
               cast<ShapedType>(op.getDpsInits()[0].getType()).getDimSize(0)))
         dynamicRows.push_back(op);
     });
-    for (linalg::MatmulOp op : dynamicRows) {
+    for (linalg::LinalgOp op : dynamicRows) {
       auto sizes = op->getAttrOfType<DenseI64ArrayAttr>(kMicroKernel);
       SmallVector<int64_t> rowTile(sizes.asArrayRef());
       rowTile[0] = 1;
-      auto rows = tile(rewriter, op, {1, 0, 0});
+      SmallVector<int64_t> rowsOnly(rowTile.size(), 0);
+      rowsOnly[0] = 1;
+      auto rows = tile(rewriter, op, rowsOnly);
       if (failed(rows))
         continue; // stays masked: slower, still correct
       rows->first->setAttr(kMicroKernel,

@@ -172,7 +172,8 @@ unsigned shareTiedEmbedding(ModuleOp module, const OnnxModelFile &file) {
     auto tableType = RankedTensorType::get(
         {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
     Value table = tfm::WeightOp::create(rewriter, w.getLoc(), tableType,
-                                        it->second, /*permutation=*/nullptr);
+                                        it->second, /*permutation=*/nullptr,
+                                        /*panels=*/nullptr);
     // linear(x, E^T) in_out == linear(x, E) out_in.
     for (OpOperand &use : llvm::make_early_inc_range(w->getUses())) {
       auto linear = dyn_cast<tfm::LinearOp>(use.getOwner());
@@ -186,7 +187,8 @@ unsigned shareTiedEmbedding(ModuleOp module, const OnnxModelFile &file) {
     }
     if (!w->use_empty())
       rewriter.replaceOpWithNewOp<tfm::WeightOp>(
-          w, type, it->second, rewriter.getDenseI64ArrayAttr({1, 0}));
+          w, type, it->second, rewriter.getDenseI64ArrayAttr({1, 0}),
+          /*panels=*/nullptr);
     else
       rewriter.eraseOp(w);
   });

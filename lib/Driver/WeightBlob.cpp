@@ -18,8 +18,8 @@ using namespace mlir::tfc;
 
 namespace {
 
-/// Checks one `{name, type[, permutation]}` description (a table entry or a
-/// part of one) and returns its type; `what` names it in errors.
+/// Checks one `{name, type[, permutation][, panels]}` description (a table
+/// entry or a part of one) and returns its type; `what` names it in errors.
 FailureOr<RankedTensorType> weightType(DictionaryAttr dict, const Twine &what,
                                        std::string &error) {
   auto name = dict.getAs<StringAttr>("name");
@@ -39,6 +39,16 @@ FailureOr<RankedTensorType> weightType(DictionaryAttr dict, const Twine &what,
     error = (what + ": `permutation` must be an array<i64>").str();
     return failure();
   }
+  if (Attribute panels = dict.get("panels")) {
+    auto size = dyn_cast<IntegerAttr>(panels);
+    if (!size || tensorType.getRank() != 3 ||
+        tensorType.getDimSize(2) != size.getInt()) {
+      error = (what + ": `panels` must be the integer P of a [N / P, K, P] "
+                      "type")
+                  .str();
+      return failure();
+    }
+  }
   return tensorType;
 }
 
@@ -50,6 +60,29 @@ ArrayRef<int64_t> permutationOf(DictionaryAttr dict) {
 
 uint64_t byteSize(RankedTensorType type) {
   return type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+}
+
+/// Reads the weight `dict` describes into `dst`, as `type`. With `panels`,
+/// the (permuted) [K, N] matrix is read into a temporary and cut into its
+/// N / P column panels [K, P], stored one after the other.
+bool readWeight(DictionaryAttr dict, RankedTensorType type,
+                WeightSource &source, char *dst, std::string &error) {
+  StringRef name = dict.getAs<StringAttr>("name").getValue();
+  if (!dict.get("panels"))
+    return source.read(name, permutationOf(dict), type, dst, error);
+  int64_t blocks = type.getDimSize(0), k = type.getDimSize(1),
+          p = type.getDimSize(2);
+  auto matrix = RankedTensorType::get({k, blocks * p}, type.getElementType());
+  std::vector<char> tmp(byteSize(matrix));
+  if (!source.read(name, permutationOf(dict), matrix, tmp.data(), error))
+    return false;
+  uint64_t elt = type.getElementTypeBitWidth() / 8;
+  uint64_t piece = p * elt, row = blocks * piece;
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t r = 0; r < k; ++r)
+      std::memcpy(dst + (b * k + r) * piece, tmp.data() + r * row + b * piece,
+                  piece);
+  return true;
 }
 
 /// Writes a composite entry: its parts, each read into a temporary,
@@ -112,8 +145,7 @@ bool writeComposite(DictionaryAttr dict, RankedTensorType type,
   for (auto [attr, partType] : llvm::zip_equal(parts, partTypes)) {
     auto part = cast<DictionaryAttr>(attr);
     tmp.resize(byteSize(partType));
-    if (!source.read(part.getAs<StringAttr>("name").getValue(),
-                     permutationOf(part), partType, tmp.data(), error))
+    if (!readWeight(part, partType, source, tmp.data(), error))
       return false;
     uint64_t slab = partType.getDimSize(axis) * inner;
     for (uint64_t o = 0; o < outer; ++o)
@@ -175,8 +207,7 @@ FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
     FailureOr<RankedTensorType> weight = weightType(dict, what, error);
     if (failed(weight))
       return failure();
-    if (!source.read(dict.getAs<StringAttr>("name").getValue(),
-                     permutationOf(dict), tensorType, dst, error))
+    if (!readWeight(dict, tensorType, source, dst, error))
       return failure();
   }
   info.checksum = tfcrtChecksum(base, info.bytes);

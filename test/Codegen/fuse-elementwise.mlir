@@ -131,3 +131,46 @@ func.func @matmul_stays_named(%x: tensor<2x3x8xf32>, %w: tensor<8x5xf32>, %acc: 
   %y = linalg.matmul ins(%c, %w : tensor<6x8xf32>, tensor<8x5xf32>) outs(%acc : tensor<6x5xf32>) -> tensor<6x5xf32>
   return %y : tensor<6x5xf32>
 }
+
+// -----
+
+// Panel matmuls (linears over [N / P, K, P] weights) are kernels too: the
+// collapse after the first one is not propagated into the second (which
+// would split its K loop in two and hide it from the matmul tiling), though
+// the GELU between them may take the expanded shape.
+#px = affine_map<(m, b, p, k) -> (m, k)>
+#pw = affine_map<(m, b, p, k) -> (b, k, p)>
+#py = affine_map<(m, b, p, k) -> (m, b, p)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @panel_matmuls
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x8xf32>, tensor<2x8x16xf32>)
+// CHECK: %[[C:.*]] = tensor.collapse_shape
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<1x32x8xf32>)
+func.func @panel_matmuls(%x: tensor<?x8xf32>, %w1: tensor<2x8x16xf32>, %a1: tensor<?x2x16xf32>,
+                         %w2: tensor<1x32x8xf32>, %a2: tensor<?x1x8xf32>) -> tensor<?x1x8xf32> {
+  %c0 = arith.constant 0 : index
+  %h = linalg.generic {indexing_maps = [#px, #pw, #py], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : tensor<?x8xf32>, tensor<2x8x16xf32>) outs(%a1 : tensor<?x2x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2x16xf32>
+  %hc = tensor.collapse_shape %h [[0], [1, 2]] : tensor<?x2x16xf32> into tensor<?x32xf32>
+  %d = tensor.dim %hc, %c0 : tensor<?x32xf32>
+  %e = tensor.empty(%d) : tensor<?x32xf32>
+  %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%hc : tensor<?x32xf32>) outs(%e : tensor<?x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = math.tanh %a : f32
+    linalg.yield %t : f32
+  } -> tensor<?x32xf32>
+  %y = linalg.generic {indexing_maps = [#px, #pw, #py], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%g, %w2 : tensor<?x32xf32>, tensor<1x32x8xf32>) outs(%a2 : tensor<?x1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x1x8xf32>
+  return %y : tensor<?x1x8xf32>
+}

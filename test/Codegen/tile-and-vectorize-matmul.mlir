@@ -145,3 +145,59 @@ func.func @not_a_matmul(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %c: tensor
 
 // Wrong number of tile sizes: a diagnostic, not a crash.
 // BADOPT: tile-and-vectorize-matmul.mlir:{{[0-9]+}}:1: error: tfc-tile-and-vectorize-matmul: cache-tiles and register-tiles take three sizes (M,N,K)
+
+// Panels (a linear over a [N / P, K, P] weight, here P = 32). Decode: each
+// panel is one contiguous stream read over all of K with its 1x32
+// accumulator in registers; with threads, the panels are split over an
+// scf.forall (whole panels per thread).
+// CHECK-LABEL: func.func @panels_decode
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x1x32xf32>, vector<1x1x32xf32>
+// CHECK: scf.for {{.*}} = %c0 to %c40 step %c1 iter_args({{.*}}, %{{.*}} = %[[ACC]]) -> ({{.*}}vector<1x1x32xf32>)
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x32xf32>, vector<1x1x32x1xf32>
+// CHECK-NOT: vector.mask
+// CHECK: return
+// PAR-LABEL: func.func @panels_decode
+// PAR: scf.forall (%[[B:.*]]) in (3)
+// PAR: tensor.extract_slice %{{.*}}[%[[B]], 0, 0] [1, 40, 32] [1, 1, 1] : tensor<3x40x32xf32> to tensor<1x40x32xf32>
+// PAR: scf.for {{.*}} = %c0 to %c40 step %c1
+// PAR: scf.forall.in_parallel
+#px = affine_map<(m, b, p, k) -> (m, k)>
+#pw = affine_map<(m, b, p, k) -> (b, k, p)>
+#py = affine_map<(m, b, p, k) -> (m, b, p)>
+func.func @panels_decode(%x: tensor<1x40xf32>, %w: tensor<3x40x32xf32>, %acc: tensor<1x3x32xf32>) -> tensor<1x3x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#px, #pw, #py], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<1x40xf32>, tensor<3x40x32xf32>) outs(%acc : tensor<1x3x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x3x32xf32>
+  return %0 : tensor<1x3x32xf32>
+}
+
+// Prefill over panels: cache tiles of 16 rows x 2 panels (64 columns) x 32
+// of K, register tiles of 4 rows x 16 columns of one panel, unmasked; the M
+// remainder goes row by row.
+// CHECK-LABEL: func.func @panels_prefill
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: scf.for {{.*}} step %c2
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x1x16xf32>, vector<4x1x16xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[ACC]]) -> ({{.*}}vector<4x1x16xf32>)
+// CHECK-NOT: vector.mask
+// CHECK: arith.mulf {{.*}} : vector<4x1x16x1xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: vector<1x1x16x1xf32>
+// CHECK: return
+// PAR-LABEL: func.func @panels_prefill
+// PAR: scf.forall ({{.*}}) = (0, 0) to (%{{.*}}, 3) step (16, 2)
+func.func @panels_prefill(%x: tensor<?x37xf32>, %w: tensor<3x37x32xf32>, %acc: tensor<?x3x32xf32>) -> tensor<?x3x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#px, #pw, #py], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x37xf32>, tensor<3x37x32xf32>) outs(%acc : tensor<?x3x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<?x3x32xf32>
+  return %0 : tensor<?x3x32xf32>
+}

@@ -53,15 +53,16 @@ class Tfm_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 def Tfm_WeightLayout : I32EnumAttr<"WeightLayout",
     "storage layout of a linear layer's weight matrix", [
       I32EnumAttrCase<"OutIn", 0, "out_in">,
-      I32EnumAttrCase<"InOut", 1, "in_out">
+      I32EnumAttrCase<"InOut", 1, "in_out">,
+      I32EnumAttrCase<"Panels", 2, "panels">
     ]> {
   let cppNamespace = "::mlir::tfm";
   let genSpecializedAttr = 0;
 }
 def Tfm_WeightLayoutAttr
     : EnumAttr<Tfm_Dialect, Tfm_WeightLayout, "weight_layout"> {
-  let summary = "`out_in` ([N, K], torch.nn.Linear) or `in_out` ([K, N], "
-                "GPT-2 Conv1D)";
+  let summary = "`out_in` ([N, K], torch.nn.Linear), `in_out` ([K, N], "
+                "GPT-2 Conv1D) or `panels` ([N / P, K, P], packed)";
   let assemblyFormat = "`<` $value `>`";
 }
 

@@ -29,9 +29,11 @@ def Tfm_LinearOp : Tfm_Op<"linear", [Pure]> {
   let summary = "fully connected layer: input x weight (+ bias)";
   let description = [{
     `result[..., n] = sum_k input[..., k] * W[n, k] + bias[n]`, where the
-    weight is stored `[N, K]` (`out_in`, torch.nn.Linear, the default) or
-    `[K, N]` (`in_out`, GPT-2's Conv1D). The bias is optional. Leading
-    input dimensions are kept.
+    weight is stored `[N, K]` (`out_in`, torch.nn.Linear, the default),
+    `[K, N]` (`in_out`, GPT-2's Conv1D) or `[N / P, K, P]` (`panels`: column
+    panels of `P`, `W[n, k] = weight[n / P, k, n % P]`, the layout
+    `tfm-pack-linear-weights` gives the CPU kernels). The bias is optional.
+    Leading input dimensions are kept.
 
     ```mlir
     %y = tfm.linear %x, %w, %b {weight_layout = #tfm.weight_layout<in_out>}

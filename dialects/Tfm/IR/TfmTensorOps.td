@@ -25,16 +25,27 @@ def Tfm_WeightOp : Tfm_Op<"weight", [Pure]> {
     compiler packs weights into the layout its kernels want, and the weight
     blob is written in that layout.
 
+    With `panels P`, the (permuted) tensor `T` is a matrix `[K, N]` with
+    `N` a multiple of `P`, stored as `N / P` column panels of `[K, P]` each,
+    one after the other: the result is `[N / P, K, P]` with
+    `result[b, k, p] == T[k, b * P + p]`. A matrix-vector product then
+    reads each panel as one contiguous stream, with `P` accumulators held
+    in registers over all of `K`.
+
     ```mlir
     %w = tfm.weight "transformer.h.0.attn.c_attn.weight" : tensor<768x2304xf32>
     %t = tfm.weight "lm_head.weight" permutation [1, 0] : tensor<768x50257xf32>
+    %p = tfm.weight "model.layers.0.mlp.up_proj.weight" permutation [1, 0]
+           panels 64 : tensor<172x1024x64xf32>
     ```
   }];
   let arguments = (ins StrAttr:$name,
-                       OptionalAttr<DenseI64ArrayAttr>:$permutation);
+                       OptionalAttr<DenseI64ArrayAttr>:$permutation,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$panels);
   let results = (outs StaticShapeTensorOf<[F32, F16, BF16, I8, I32]>:$result);
   let assemblyFormat = [{
-    $name (`permutation` $permutation^)? attr-dict `:` type($result)
+    $name (`permutation` $permutation^)? (`panels` $panels^)? attr-dict `:`
+    type($result)
   }];
   let hasVerifier = 1;
 }

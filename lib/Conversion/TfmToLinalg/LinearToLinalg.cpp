@@ -34,9 +34,38 @@ Value createAccumulator(OpBuilder &b, Location loc, RankedTensorType accType,
       .getResult(0);
 }
 
-/// linear with an [K, N] weight: one 2-D linalg.matmul over the flattened
-/// leading dimensions, accumulating in f32 on top of the bias. This is the
-/// form the CPU tiling and vectorization passes target.
+/// acc[M, N] + x[M, K] . W where W is stored as panels w[N / P, K, P]: a
+/// generic over (m, b, p, k) that writes acc viewed as [M, N / P, P].
+Value panelMatmul(OpBuilder &b, Location loc, Value x, Value w, Value acc,
+                  OpFoldResult m) {
+  MLIRContext *ctx = b.getContext();
+  auto wType = cast<RankedTensorType>(w.getType());
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t blocks = wType.getDimSize(0), p = wType.getDimSize(2);
+  auto acc3Type = RankedTensorType::get({accType.getDimSize(0), blocks, p},
+                                        accType.getElementType());
+  SmallVector<ReassociationIndices> split{{0}, {1, 2}};
+  Value acc3 = tensor::ExpandShapeOp::create(
+      b, loc, acc3Type, acc, split,
+      SmallVector<OpFoldResult>{m, b.getIndexAttr(blocks), b.getIndexAttr(p)});
+  AffineExpr dm = getAffineDimExpr(0, ctx), db = getAffineDimExpr(1, ctx),
+             dp = getAffineDimExpr(2, ctx), dk = getAffineDimExpr(3, ctx);
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {dm, dk}, ctx),
+                              AffineMap::get(4, 0, {db, dk, dp}, ctx),
+                              AffineMap::get(4, 0, {dm, db, dp}, ctx)};
+  SmallVector<utils::IteratorType> iters = parallelIters(4);
+  iters.back() = utils::IteratorType::reduction;
+  Value y = linalg::GenericOp::create(b, loc, TypeRange{acc3Type},
+                                      ValueRange{x, w}, ValueRange{acc3}, maps,
+                                      iters, yieldMultiplyAccumulate)
+                .getResult(0);
+  return tensor::CollapseShapeOp::create(b, loc, accType, y, split);
+}
+
+/// linear with an [K, N] or panel weight: one 2-D linalg.matmul (or panel
+/// contraction) over the flattened leading dimensions, accumulating in f32
+/// on top of the bias. This is the form the CPU tiling and vectorization
+/// passes target.
 Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
                  Value bias) {
   auto resultType = op.getType();
@@ -66,9 +95,11 @@ Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
   auto accType = RankedTensorType::get(
       {cast<RankedTensorType>(x2.getType()).getDimSize(0), n}, b.getF32Type());
   Value acc = createAccumulator(b, loc, accType, {m, b.getIndexAttr(n)}, bias);
-  Value y = linalg::MatmulOp::create(b, loc, TypeRange{accType},
-                                     ValueRange{x2, w}, ValueRange{acc})
-                .getResult(0);
+  Value y = op.getWeightLayout() == tfm::WeightLayout::Panels
+                ? panelMatmul(b, loc, x2, w, acc, m)
+                : linalg::MatmulOp::create(b, loc, TypeRange{accType},
+                                           ValueRange{x2, w}, ValueRange{acc})
+                      .getResult(0);
 
   // Back to the input's leading dimensions.
   auto yType = RankedTensorType::get(resultType.getShape(), b.getF32Type());
@@ -98,7 +129,7 @@ struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
   matchAndRewrite(tfm::LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (op.getWeightLayout() == tfm::WeightLayout::InOut) {
+    if (op.getWeightLayout() != tfm::WeightLayout::OutIn) {
       rewriter.replaceOp(op,
                          lowerInOut(rewriter, loc, op, adaptor.getInput(),
                                     adaptor.getWeight(), adaptor.getBias()));

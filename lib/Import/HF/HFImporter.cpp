@@ -110,7 +110,7 @@ private:
   }
   Value weight(const std::string &name, ArrayRef<int64_t> shape) {
     return tfm::WeightOp::create(b, loc(name), t(shape), name,
-                                 /*permutation=*/nullptr);
+                                 /*permutation=*/nullptr, /*panels=*/nullptr);
   }
   Value linear(Location l, Value x, const std::string &w,
                const std::string &bias, int64_t in, int64_t out,

@@ -1787,8 +1787,9 @@ void Importer::importInitializer(const onnx::TensorProto &t) {
                     std::to_string(d.declaredLength) + " bytes, its shape " +
                     join(shape) + " needs " + std::to_string(need));
     }
-    e.value = tfm::WeightOp::create(b, l, type, t.name(),
-                                    /*permutation=*/nullptr);
+    e.value =
+        tfm::WeightOp::create(b, l, type, t.name(),
+                              /*permutation=*/nullptr, /*panels=*/nullptr);
   } else {
     DenseElementsAttr value = denseAttr(t, l);
     e.value = arith::ConstantOp::create(b, l, value);

@@ -14,6 +14,9 @@
 // CHECK-DAG: #[[$Y2:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[$ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$IDS1:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[$PX:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[$PW:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3, d2)>
+// CHECK-DAG: #[[$PY:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 
 // CHECK-LABEL: func.func @linear_out_in_bias
 // CHECK-SAME: (%[[X:.*]]: tensor<?x37xf32>, %[[W:.*]]: tensor<13x37xf32>, %[[B:.*]]: tensor<13xf32>)
@@ -52,6 +55,23 @@ func.func @linear_in_out_no_bias(%x: tensor<7x37xf32>, %w: tensor<37x13xf32>) ->
   %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<in_out>}
       : tensor<7x37xf32>, tensor<37x13xf32> -> tensor<7x13xf32>
   return %0 : tensor<7x13xf32>
+}
+
+// Panels: the weight [N / P, K, P] is read by a generic over (m, b, p, k)
+// whose output is the accumulator viewed as [M, N / P, P].
+// CHECK-LABEL: func.func @linear_panels
+// CHECK-SAME: (%[[X:.*]]: tensor<?x37xf32>, %[[W:.*]]: tensor<3x37x32xf32>)
+// CHECK: %[[F:.*]] = linalg.fill {{.*}} -> tensor<?x96xf32>
+// CHECK: %[[A:.*]] = tensor.expand_shape %[[F]] {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 3, 32] : tensor<?x96xf32> into tensor<?x3x32xf32>
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$PX]], #[[$PW]], #[[$PY]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<?x37xf32>, tensor<3x37x32xf32>) outs(%[[A]] : tensor<?x3x32xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[Y]] {{\[}}[0], [1, 2]] : tensor<?x3x32xf32> into tensor<?x96xf32>
+// CHECK: return %[[R]]
+func.func @linear_panels(%x: tensor<?x37xf32>, %w: tensor<3x37x32xf32>) -> tensor<?x96xf32> {
+  %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<panels>}
+      : tensor<?x37xf32>, tensor<3x37x32xf32> -> tensor<?x96xf32>
+  return %0 : tensor<?x96xf32>
 }
 
 // Rank-3 input, f16 storage: leading dims collapsed into the matmul M dim,

@@ -47,6 +47,46 @@ func.func @weight_permutation_repeated() -> tensor<7x13xf32> {
 
 // -----
 
+func.func @weight_panels_wrong_shape() -> tensor<3x37x32xf32> {
+  // expected-error @+1 {{'tfm.weight' op with panels 64 the result must be [N / 64, K, 64], got [3, 37, 32]}}
+  %0 = tfm.weight "w" panels 64 : tensor<3x37x32xf32>
+  return %0 : tensor<3x37x32xf32>
+}
+
+// -----
+
+func.func @weight_panels_of_matrix() -> tensor<3x37x64xf32> {
+  // expected-error @+1 {{'tfm.weight' op permutation [0, 2, 1] is not a permutation of [0, 2)}}
+  %0 = tfm.weight "w" permutation [0, 2, 1] panels 64 : tensor<3x37x64xf32>
+  return %0 : tensor<3x37x64xf32>
+}
+
+// -----
+
+func.func @weight_panels_not_positive() -> tensor<3x37x64xf32> {
+  // expected-error @+1 {{'tfm.weight' op attribute 'panels' failed to satisfy constraint}}
+  %0 = tfm.weight "w" panels 0 : tensor<3x37x64xf32>
+  return %0 : tensor<3x37x64xf32>
+}
+
+// -----
+
+func.func @linear_panels_rank(%x: tensor<?x37xf32>, %w: tensor<37x192xf32>) -> tensor<?x192xf32> {
+  // expected-error @+1 {{'tfm.linear' op weight must be a static 3-D tensor for layout panels, got [37, 192]}}
+  %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<37x192xf32> -> tensor<?x192xf32>
+  return %0 : tensor<?x192xf32>
+}
+
+// -----
+
+func.func @linear_panels_features(%x: tensor<?x37xf32>, %w: tensor<3x37x64xf32>) -> tensor<?x128xf32> {
+  // expected-error @+1 {{'tfm.linear' op result features 128 do not match the weight's 192 output features}}
+  %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x128xf32>
+  return %0 : tensor<?x128xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // tfm.cast
 //===----------------------------------------------------------------------===//
@@ -304,7 +344,7 @@ func.func @embedding_int_table(%t: tensor<37x24xi8>, %ids: tensor<7xi64>) -> ten
 //===----------------------------------------------------------------------===//
 
 func.func @linear_weight_rank(%x: tensor<?x37xf32>, %w: tensor<37xf32>) -> tensor<?x13xf32> {
-  // expected-error @+1 {{'tfm.linear' op weight must be a static 2-D tensor, got [37]}}
+  // expected-error @+1 {{'tfm.linear' op weight must be a static 2-D tensor for layout out_in, got [37]}}
   %0 = tfm.linear %x, %w : tensor<?x37xf32>, tensor<37xf32> -> tensor<?x13xf32>
   return %0 : tensor<?x13xf32>
 }
@@ -952,7 +992,7 @@ func.func @attention_zero_heads(%q: tensor<7x0x8xf32>) -> tensor<7x0x8xf32> {
 // -----
 
 func.func @linear_dynamic_weight(%x: tensor<7x?xf32>, %w: tensor<?x?xf32>) -> tensor<7x?xf32> {
-  // expected-error @+1 {{'tfm.linear' op weight must be a static 2-D tensor, got [?, ?]}}
+  // expected-error @+1 {{'tfm.linear' op weight must be a static 2-D tensor for layout out_in, got [?, ?]}}
   %0 = tfm.linear %x, %w : tensor<7x?xf32>, tensor<?x?xf32> -> tensor<7x?xf32>
   return %0 : tensor<7x?xf32>
 }

@@ -36,6 +36,20 @@ func.func @weights() -> (tensor<37x111xf32>, tensor<13x24xf16>, tensor<24xbf16>,
       tensor<5x3x4xf32>
 }
 
+// Panels: an [N, K] weight transposed and cut into [K, 64] column panels, and
+// an [K, N] one cut as stored; a linear reads them in the panels layout.
+// CHECK-LABEL: func.func @weight_panels
+// CHECK: %[[P:.*]] = tfm.weight "up.weight" permutation [1, 0] panels 64 : tensor<3x37x64xf32>
+// CHECK: tfm.weight "c_fc.weight" panels 16 : tensor<2x37x16xf16>
+// CHECK: tfm.linear %{{.*}}, %[[P]] {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x192xf32>
+// GENERIC: "tfm.weight"() <{name = "up.weight", panels = 64 : i64, permutation = array<i64: 1, 0>}> : () -> tensor<3x37x64xf32>
+func.func @weight_panels(%x: tensor<?x37xf32>) -> (tensor<?x192xf32>, tensor<2x37x16xf16>) {
+  %0 = tfm.weight "up.weight" permutation [1, 0] panels 64 : tensor<3x37x64xf32>
+  %1 = tfm.weight "c_fc.weight" panels 16 : tensor<2x37x16xf16>
+  %y = tfm.linear %x, %0 {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x192xf32>
+  return %y, %1 : tensor<?x192xf32>, tensor<2x37x16xf16>
+}
+
 //===----------------------------------------------------------------------===//
 // tfm.cast
 //===----------------------------------------------------------------------===//

@@ -138,6 +138,34 @@ TEST_F(WeightBlobTest, CompositeAxis1WithPermutations) {
                                        102, 112, 202, 320, 321}));
 }
 
+// Panels: the (permuted) [K, N] matrix cut into N / P column panels [K, P],
+// one after the other; in a composite, whole panels of each part.
+TEST_F(WeightBlobTest, Panels) {
+  source.add("d", 4, 2); // 4xx: read transposed, [2, 4] in two panels of 2
+  source.add("e", 2, 2); // 5xx: read as stored, one panel
+  auto blob = write(R"([{name = "d", offset = 0 : i64, panels = 2 : i64,
+       permutation = array<i64: 1, 0>, type = tensor<2x2x2xf32>},
+      {axis = 0 : i64, offset = 32 : i64,
+       parts = [{name = "d", panels = 2 : i64, permutation = array<i64: 1, 0>,
+                 type = tensor<2x2x2xf32>},
+                {name = "e", panels = 2 : i64, type = tensor<1x2x2xf32>}],
+       type = tensor<3x2x2xf32>}])",
+                    80);
+  ASSERT_TRUE(blob) << error;
+  std::vector<float> d{400, 410, 401, 411, //
+                       420, 430, 421, 431};
+  std::vector<float> want = d;
+  want.insert(want.end(), d.begin(), d.end());
+  want.insert(want.end(), {500, 501, 510, 511});
+  EXPECT_EQ(*blob, want);
+
+  EXPECT_FALSE(write(R"([{name = "d", offset = 0 : i64, panels = 3 : i64,
+       permutation = array<i64: 1, 0>, type = tensor<2x2x2xf32>}])",
+                     32));
+  EXPECT_EQ(error, "tfm.weight_table entry 0: `panels` must be the integer P "
+                   "of a [N / P, K, P] type");
+}
+
 TEST_F(WeightBlobTest, MalformedComposites) {
   EXPECT_FALSE(write(R"([{axis = 0 : i64, offset = 0 : i64,
       parts = [{name = "a", type = tensor<2x3xf32>},

@@ -60,22 +60,38 @@ LogicalResult EmbeddingOp::verify() {
 
 int64_t LinearOp::getInFeatures() {
   auto w = getWeight().getType();
-  return getWeightLayout() == WeightLayout::OutIn ? w.getDimSize(1)
-                                                  : w.getDimSize(0);
+  switch (getWeightLayout()) {
+  case WeightLayout::OutIn:
+  case WeightLayout::Panels:
+    return w.getDimSize(1);
+  case WeightLayout::InOut:
+    return w.getDimSize(0);
+  }
+  llvm_unreachable("unknown weight layout");
 }
 
 int64_t LinearOp::getOutFeatures() {
   auto w = getWeight().getType();
-  return getWeightLayout() == WeightLayout::OutIn ? w.getDimSize(0)
-                                                  : w.getDimSize(1);
+  switch (getWeightLayout()) {
+  case WeightLayout::OutIn:
+    return w.getDimSize(0);
+  case WeightLayout::InOut:
+    return w.getDimSize(1);
+  case WeightLayout::Panels:
+    return w.getDimSize(0) * w.getDimSize(2);
+  }
+  llvm_unreachable("unknown weight layout");
 }
 
 LogicalResult LinearOp::verify() {
   auto in = getInput().getType();
   auto w = getWeight().getType();
   auto res = getType();
-  if (w.getRank() != 2 || !w.hasStaticShape())
-    return emitOpError("weight must be a static 2-D tensor, got ")
+  int64_t rank = getWeightLayout() == WeightLayout::Panels ? 3 : 2;
+  if (w.getRank() != rank || !w.hasStaticShape())
+    return emitOpError("weight must be a static ")
+           << rank << "-D tensor for layout "
+           << stringifyWeightLayout(getWeightLayout()) << ", got "
            << formatShape(w);
   if (in.getRank() < 1)
     return emitOpError("input must have rank >= 1");

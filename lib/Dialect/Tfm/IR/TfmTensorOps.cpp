@@ -22,8 +22,17 @@ using tfm::verify::formatShape;
 LogicalResult WeightOp::verify() {
   if (getName().empty())
     return emitOpError("weight name must not be empty");
+  auto type = getType();
+  std::optional<uint64_t> panels = getPanels();
+  if (panels && (type.getRank() != 3 ||
+                 type.getDimSize(2) != static_cast<int64_t>(*panels)))
+    return emitOpError("with panels ")
+           << *panels << " the result must be [N / " << *panels << ", K, "
+           << *panels << "], got " << formatShape(type);
   if (auto perm = getPermutation()) {
-    int64_t rank = getType().getRank();
+    // With panels, the permutation applies to the [K, N] matrix the panels
+    // are cut from.
+    int64_t rank = panels ? 2 : type.getRank();
     SmallVector<bool> seen(rank, false);
     bool ok = static_cast<int64_t>(perm->size()) == rank;
     for (int64_t p : *perm) {

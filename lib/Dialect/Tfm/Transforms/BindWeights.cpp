@@ -32,6 +32,7 @@ struct Slot {
   StringRef name;
   RankedTensorType type;
   DenseI64ArrayAttr permutation;
+  IntegerAttr panels;
   ArrayAttr parts;
   int64_t axis = 0;
   int64_t offset = 0;
@@ -40,22 +41,27 @@ struct Slot {
 /// The table fields that name a weight.
 SmallVector<NamedAttribute> weightFields(Builder &b, StringRef name,
                                          RankedTensorType type,
-                                         DenseI64ArrayAttr permutation) {
+                                         DenseI64ArrayAttr permutation,
+                                         IntegerAttr panels) {
   SmallVector<NamedAttribute> fields{
       b.getNamedAttr("name", b.getStringAttr(name)),
       b.getNamedAttr("type", TypeAttr::get(type))};
   if (permutation)
     fields.push_back(b.getNamedAttr("permutation", permutation));
+  if (panels)
+    fields.push_back(b.getNamedAttr("panels", panels));
   return fields;
 }
 
-/// Weights are identified by name and permutation: a tensor and its
+/// Weights are identified by name, permutation and panels: a tensor and its
 /// transpose are two entries of the blob.
 std::string slotKey(WeightOp w) {
   std::string key = w.getName().str();
   if (auto perm = w.getPermutation())
     for (int64_t p : *perm)
       key += "," + std::to_string(p);
+  if (auto panels = w.getPanels())
+    key += ";" + std::to_string(*panels);
   return key;
 }
 
@@ -123,10 +129,11 @@ struct TfmBindWeightsPass : tfm::impl::TfmBindWeightsBase<TfmBindWeightsPass> {
           auto w = v.getDefiningOp<WeightOp>();
           parts.push_back(b.getDictionaryAttr(
               weightFields(b, w.getName(), cast<RankedTensorType>(w.getType()),
-                           w.getPermutationAttr())));
+                           w.getPermutationAttr(), w.getPanelsAttr())));
         }
         Slot slot{StringRef(),
                   concat.getResultType(),
+                  nullptr,
                   nullptr,
                   b.getArrayAttr(parts),
                   static_cast<int64_t>(concat.getDim()),
@@ -146,8 +153,8 @@ struct TfmBindWeightsPass : tfm::impl::TfmBindWeightsBase<TfmBindWeightsPass> {
         return WalkResult::interrupt();
       }
       if (!isPartOnly(w))
-        addSlot(slotKey(w),
-                Slot{w.getName(), type, w.getPermutationAttr(), nullptr, 0, 0});
+        addSlot(slotKey(w), Slot{w.getName(), type, w.getPermutationAttr(),
+                                 w.getPanelsAttr(), nullptr, 0, 0});
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())
@@ -213,7 +220,8 @@ struct TfmBindWeightsPass : tfm::impl::TfmBindWeightsBase<TfmBindWeightsPass> {
     for (auto &[key, slot] : slots) {
       SmallVector<NamedAttribute> fields;
       if (!slot.parts) {
-        fields = weightFields(b, slot.name, slot.type, slot.permutation);
+        fields = weightFields(b, slot.name, slot.type, slot.permutation,
+                              slot.panels);
       } else {
         fields = {b.getNamedAttr("type", TypeAttr::get(slot.type)),
                   b.getNamedAttr("axis", b.getI64IntegerAttr(slot.axis)),

@@ -51,9 +51,14 @@ SmallVector<LinearOp> linearsReading(Value input, Block *block) {
 /// `tfm.weight` weight. (The verifier gives every linear the element type of
 /// its input, so linears on one input always agree on element types.)
 SmallVector<LinearOp> mergeGroup(LinearOp op) {
+  // Panels concatenate along their first dimension, so the panel sizes
+  // must agree (the weight types' last dimension).
   auto isCandidate = [&](LinearOp l) {
     return l.getWeightLayout() == op.getWeightLayout() &&
-           l.getWeight().getDefiningOp<WeightOp>();
+           l.getWeight().getDefiningOp<WeightOp>() &&
+           (l.getWeightLayout() != WeightLayout::Panels ||
+            l.getWeight().getType().getDimSize(2) ==
+                op.getWeight().getType().getDimSize(2));
   };
   if (!isCandidate(op))
     return {};
@@ -69,7 +74,7 @@ SmallVector<LinearOp> mergeGroup(LinearOp op) {
 Value cloneWeight(PatternRewriter &rewriter, Value value) {
   auto w = value.getDefiningOp<WeightOp>();
   return WeightOp::create(rewriter, w.getLoc(), w.getType(), w.getNameAttr(),
-                          w.getPermutationAttr());
+                          w.getPermutationAttr(), w.getPanelsAttr());
 }
 
 struct MergeLinears : OpRewritePattern<LinearOp> {
@@ -86,8 +91,8 @@ struct MergeLinears : OpRewritePattern<LinearOp> {
       return rewriter.notifyMatchFailure(op, "not the first of its group");
 
     Location anchor = op.getLoc(); // `op` is replaced below.
-    bool outIn = op.getWeightLayout() == WeightLayout::OutIn;
-    int64_t axis = outIn ? 0 : 1;
+    // The output-feature axis: N of [N, K] and of [N / P, K, P].
+    int64_t axis = op.getWeightLayout() == WeightLayout::InOut ? 1 : 0;
     // Biases go into the merged linear when every linear has a `tfm.weight`
     // bias (a composite blob entry, like the weight). Otherwise the merged
     // linear has none and each slice adds its linear's bias, if any.
@@ -170,7 +175,7 @@ std::string nearMissReason(ArrayRef<LinearOp> linears) {
   }
   // Candidates with the same layout would have merged.
   if (candidates >= 2)
-    return "weights have different layouts";
+    return "weights have different layouts or panel sizes";
   return std::to_string(others) + " of " + std::to_string(linears.size()) +
          " linears read a weight that is not a tfm.weight";
 }

@@ -191,7 +191,7 @@ func.func @different_inputs(%x: tensor<2x8xf32>, %y: tensor<2x8xf32>) -> (tensor
 func.func @different_layouts(%x: tensor<2x8xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
   %wa = tfm.weight "l.a" : tensor<4x8xf32>
   %wb = tfm.weight "l.b" : tensor<8x4xf32>
-  // expected-remark @+1 {{fusion parallel_linears: near miss: weights have different layouts}}
+  // expected-remark @+1 {{fusion parallel_linears: near miss: weights have different layouts or panel sizes}}
   %a = tfm.linear %x, %wa : tensor<2x8xf32>, tensor<4x8xf32> -> tensor<2x4xf32>
   %b = tfm.linear %x, %wb {weight_layout = #tfm.weight_layout<in_out>}
       : tensor<2x8xf32>, tensor<8x4xf32> -> tensor<2x4xf32>
@@ -252,4 +252,27 @@ func.func @partial(%x: tensor<2x8xf32>, %wc: tensor<4x8xf32>) -> (tensor<2x4xf32
   %b = tfm.linear %x, %wb : tensor<2x8xf32>, tensor<4x8xf32> -> tensor<2x4xf32>
   %c = tfm.linear %x, %wc : tensor<2x8xf32>, tensor<4x8xf32> -> tensor<2x4xf32>
   return %a, %b, %c : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Panels (after tfm-pack-linear-weights) concatenate along their first
+// dimension, whole panels one after the other; each part keeps its
+// permutation and panel size in the composite entry. A linear with another
+// panel size does not join.
+// CHECK-LABEL: func.func @panels
+// CHECK: %[[W:.*]] = tensor.concat dim(0) %{{.*}}, %{{.*}} : (tensor<2x16x32xf32>, tensor<1x16x32xf32>) -> tensor<3x16x32xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<3x16x32xf32> -> tensor<?x96xf32>
+// CHECK: tfm.linear %{{.*}}, %{{.*}} {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<4x16x16xf32> -> tensor<?x64xf32>
+// BIND: {axis = 0 : i64, offset = {{[0-9]+}} : i64, parts = [{name = "gate.weight", panels = 32 : i64, permutation = array<i64: 1, 0>, type = tensor<2x16x32xf32>}, {name = "up.weight", panels = 32 : i64, permutation = array<i64: 1, 0>, type = tensor<1x16x32xf32>}], type = tensor<3x16x32xf32>}
+func.func @panels(%x: tensor<?x16xf32>) -> (tensor<?x64xf32>, tensor<?x32xf32>, tensor<?x64xf32>) {
+  %g = tfm.weight "gate.weight" permutation [1, 0] panels 32 : tensor<2x16x32xf32>
+  %u = tfm.weight "up.weight" permutation [1, 0] panels 32 : tensor<1x16x32xf32>
+  %d = tfm.weight "other.weight" panels 16 : tensor<4x16x16xf32>
+  // expected-remark @+2 {{fusion parallel_linears: fused}}
+  // expected-remark @+1 {{fusion parallel_linears: near miss: weights have different layouts or panel sizes}}
+  %0 = tfm.linear %x, %g {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<2x16x32xf32> -> tensor<?x64xf32>
+  %1 = tfm.linear %x, %u {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<1x16x32xf32> -> tensor<?x32xf32>
+  %2 = tfm.linear %x, %d {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<4x16x16xf32> -> tensor<?x64xf32>
+  return %0, %1, %2 : tensor<?x64xf32>, tensor<?x32xf32>, tensor<?x64xf32>
 }

@@ -1,9 +1,13 @@
 // RUN: tfc-opt %s --tfm-pack-linear-weights | FileCheck %s
 // RUN: tfc-opt %s --tfm-pack-linear-weights --tfm-bind-weights | FileCheck %s --check-prefix=BIND
+// RUN: tfc-opt %s --tfm-pack-linear-weights=panel-size=0 | FileCheck %s --check-prefix=ROWS
+// RUN: not tfc-opt %s --tfm-pack-linear-weights=panel-size=-2 2>&1 | FileCheck %s --check-prefix=NEG
+// NEG: tfm-pack-linear-weights: panel-size must be positive, or 0 for none; got -2
 
 // out_in linear weights ([N, K], as HF's nn.Linear stores them) are replaced
 // by the same stored tensor read through permutation [1, 0], so that the
-// linear becomes in_out ([K, N], what the matmul kernel streams).
+// linear becomes in_out ([K, N], what the matmul kernel streams). Here N (13)
+// is not a multiple of the panel size, so there are no panels.
 
 // CHECK-LABEL: func.func @out_in
 // CHECK-SAME: (%[[X:.*]]: tensor<?x37xf32>)
@@ -53,6 +57,25 @@ func.func @runtime_weight(%x: tensor<3x8xf32>, %w: tensor<5x8xf32>) -> tensor<3x
   return %y : tensor<3x5xf32>
 }
 
+// N a multiple of the panel size (64): the [K, N] matrix (transposed from
+// out_in, or as stored for in_out) is cut into N / 64 panels [K, 64].
+// CHECK-LABEL: func.func @panels
+// CHECK: %[[W:.*]] = tfm.weight "up.weight" permutation [1, 0] panels 64 : tensor<3x37x64xf32>
+// CHECK: tfm.linear %{{.*}}, %[[W]] {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x192xf32>
+// CHECK: %[[C:.*]] = tfm.weight "fc2.weight" panels 64 : tensor<2x37x64xf32>
+// CHECK: tfm.linear %{{.*}}, %[[C]] {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<2x37x64xf32> -> tensor<?x128xf32>
+// ROWS-LABEL: func.func @panels
+// ROWS: tfm.weight "up.weight" permutation [1, 0] : tensor<37x192xf32>
+// ROWS: tfm.weight "fc2.weight" : tensor<37x128xf32>
+// ROWS-NOT: panels
+func.func @panels(%x: tensor<?x37xf32>) -> (tensor<?x192xf32>, tensor<?x128xf32>) {
+  %w = tfm.weight "up.weight" : tensor<192x37xf32>
+  %y = tfm.linear %x, %w : tensor<?x37xf32>, tensor<192x37xf32> -> tensor<?x192xf32>
+  %c = tfm.weight "fc2.weight" : tensor<37x128xf32>
+  %z = tfm.linear %x, %c {weight_layout = #tfm.weight_layout<in_out>} : tensor<?x37xf32>, tensor<37x128xf32> -> tensor<?x128xf32>
+  return %y, %z : tensor<?x192xf32>, tensor<?x128xf32>
+}
+
 // Binding keys slots by name and permutation; the packed slot records the
 // permutation the blob writer applies.
 // BIND: tfm.weight_table =
@@ -60,4 +83,6 @@ func.func @runtime_weight(%x: tensor<3x8xf32>, %w: tensor<5x8xf32>) -> tensor<3x
 // BIND-SAME: {name = "fc.weight", offset = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<37x13xf32>}
 // BIND-SAME: {name = "c_fc.weight", offset = 2048 : i64, type = tensor<37x13xf16>}
 // BIND-SAME: {name = "wte", offset = 3072 : i64, type = tensor<50x24xf32>}
+// BIND-SAME: {name = "up.weight", offset = {{[0-9]+}} : i64, panels = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<3x37x64xf32>}
+// BIND-SAME: {name = "fc2.weight", offset = {{[0-9]+}} : i64, panels = 64 : i64, type = tensor<2x37x64xf32>}
 // BIND-NOT: permutation = array<i64: 1, 0>, type = tensor<24x50xf32>
