@@ -28,6 +28,8 @@
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <chrono>
 #include <map>
@@ -513,6 +515,14 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     if (!tmpBlob.empty())
       llvm::sys::fs::remove(tmpBlob);
   });
+  // Embedded weights for x86-64 ELF are written as an object file the linker
+  // takes as it is; elsewhere the blob goes through the assembler (.incbin).
+  llvm::Triple target(options.target.triple.empty()
+                          ? llvm::sys::getDefaultTargetTriple()
+                          : options.target.triple);
+  bool blobObject = options.weights == WeightsMode::Embed &&
+                    target.getArch() == llvm::Triple::x86_64 &&
+                    target.isOSBinFormatELF();
   if (isLM && options.emit == EmitPhase::Exe) {
     timer.start("write weights");
     if (options.weights == WeightsMode::External) {
@@ -520,14 +530,16 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
     } else {
       int fd;
       if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-              "tfc-weights", "bin", fd, tmpBlob))
+              "tfc-weights", blobObject ? "o" : "bin", fd, tmpBlob))
         return emitError(loc)
                << "cannot create a temporary file: " << ec.message();
       llvm::sys::Process::SafelyCloseFileDescriptor(fd);
       blobPath = tmpBlob.str().str();
     }
     std::string blobError;
-    auto written = writeWeightBlob(module, *weights, blobPath, blobError);
+    auto written = writeWeightBlob(module, *weights, blobPath, blobError,
+                                   blobObject ? BlobContainer::ElfObjectX86_64
+                                              : BlobContainer::Raw);
     if (failed(written))
       return emitError(loc) << blobError;
     blob = *written;
@@ -623,7 +635,9 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   timer.start("link");
   std::vector<std::string> extraInputs;
   SmallString<128> asmPath;
-  if (isLM && options.weights == WeightsMode::Embed) {
+  if (isLM && options.weights == WeightsMode::Embed && blobObject) {
+    extraInputs.push_back(blobPath);
+  } else if (isLM && options.weights == WeightsMode::Embed) {
     int fd;
     if (std::error_code ec =
             llvm::sys::fs::createTemporaryFile("tfc-weights", "S", fd, asmPath))

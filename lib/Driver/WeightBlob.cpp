@@ -6,6 +6,7 @@
 
 #include "Checksum.h"
 
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FileOutputBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -157,10 +158,101 @@ bool writeComposite(DictionaryAttr dict, RankedTensorType type,
 
 } // namespace
 
+namespace {
+
+/// The ELF object around a blob of `bytes` bytes: the header, the blob at
+/// kElfDataOffset, then the symbol and string tables and the section
+/// headers.
+class ElfWrapper {
+public:
+  static constexpr uint64_t kDataOffset = 64; // right after the header
+
+  explicit ElfWrapper(uint64_t bytes) : bytes(bytes) {
+    symtabOffset = llvm::alignTo(kDataOffset + bytes, 8);
+    strtabOffset = symtabOffset + 3 * sizeof(llvm::ELF::Elf64_Sym);
+    shstrtabOffset = strtabOffset + sizeof(kStrtab);
+    shdrOffset = llvm::alignTo(shstrtabOffset + sizeof(kShstrtab), 8);
+    total = shdrOffset + kNumSections * sizeof(llvm::ELF::Elf64_Shdr);
+  }
+
+  uint64_t totalSize() const { return total; }
+
+  /// Writes everything but the blob into `file` (totalSize() bytes).
+  void write(char *file) const {
+    using namespace llvm::ELF;
+    Elf64_Ehdr eh = {};
+    std::memcpy(eh.e_ident, ElfMagic, 4);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
+    eh.e_type = ET_REL;
+    eh.e_machine = EM_X86_64;
+    eh.e_version = EV_CURRENT;
+    eh.e_shoff = shdrOffset;
+    eh.e_ehsize = sizeof(Elf64_Ehdr);
+    eh.e_shentsize = sizeof(Elf64_Shdr);
+    eh.e_shnum = kNumSections;
+    eh.e_shstrndx = 4;
+    std::memcpy(file, &eh, sizeof(eh));
+
+    Elf64_Sym syms[3] = {};
+    syms[1].st_name = 1; // tfc_weights
+    syms[1].st_info = (STB_GLOBAL << 4) | STT_OBJECT;
+    syms[1].st_shndx = 1;
+    syms[1].st_size = bytes;
+    syms[2].st_name = 13; // tfc_weights_end
+    syms[2].st_info = (STB_GLOBAL << 4) | STT_NOTYPE;
+    syms[2].st_shndx = 1;
+    syms[2].st_value = bytes;
+    std::memcpy(file + symtabOffset, syms, sizeof(syms));
+    std::memcpy(file + strtabOffset, kStrtab, sizeof(kStrtab));
+    std::memcpy(file + shstrtabOffset, kShstrtab, sizeof(kShstrtab));
+
+    Elf64_Shdr sh[kNumSections] = {};
+    sh[1] = section(1, SHT_PROGBITS, SHF_ALLOC, kDataOffset, bytes, 64);
+    sh[2] = section(21, SHT_SYMTAB, 0, symtabOffset, sizeof(syms), 8);
+    sh[2].sh_link = 3; // names in .strtab
+    sh[2].sh_info = 1; // first global symbol
+    sh[2].sh_entsize = sizeof(Elf64_Sym);
+    sh[3] = section(29, SHT_STRTAB, 0, strtabOffset, sizeof(kStrtab), 1);
+    sh[4] = section(37, SHT_STRTAB, 0, shstrtabOffset, sizeof(kShstrtab), 1);
+    // No executable stack.
+    sh[5] = section(47, SHT_PROGBITS, 0, shstrtabOffset, 0, 1);
+    std::memcpy(file + shdrOffset, sh, sizeof(sh));
+  }
+
+private:
+  static llvm::ELF::Elf64_Shdr section(uint32_t name, uint32_t type,
+                                       uint64_t flags, uint64_t offset,
+                                       uint64_t size, uint64_t align) {
+    llvm::ELF::Elf64_Shdr s = {};
+    s.sh_name = name;
+    s.sh_type = type;
+    s.sh_flags = flags;
+    s.sh_offset = offset;
+    s.sh_size = size;
+    s.sh_addralign = align;
+    return s;
+  }
+
+  static constexpr unsigned kNumSections = 6;
+  static constexpr char kStrtab[] = "\0tfc_weights\0tfc_weights_end";
+  // Offsets: 1 .rodata.tfc_weights, 21 .symtab, 29 .strtab, 37 .shstrtab,
+  // 47 .note.GNU-stack.
+  static constexpr char kShstrtab[] =
+      "\0.rodata.tfc_weights\0.symtab\0.strtab\0.shstrtab\0.note.GNU-stack";
+
+  uint64_t bytes, symtabOffset, strtabOffset, shstrtabOffset, shdrOffset, total;
+};
+
+} // namespace
+
 FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
                                                WeightSource &source,
                                                StringRef path,
-                                               std::string &error) {
+                                               std::string &error,
+                                               BlobContainer container) {
   auto table = module->getAttrOfType<ArrayAttr>(tfm::kWeightTableAttrName);
   auto bytes = module->getAttrOfType<IntegerAttr>(tfm::kWeightBytesAttrName);
   if (!table || !bytes) {
@@ -170,15 +262,22 @@ FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
   BlobInfo info;
   info.bytes = bytes.getInt();
   // An empty blob still gets one byte so that the file can be mapped.
+  uint64_t blobBytes = std::max<uint64_t>(info.bytes, 1);
+  std::optional<ElfWrapper> elf;
+  if (container == BlobContainer::ElfObjectX86_64)
+    elf.emplace(blobBytes);
   auto buffer =
-      llvm::FileOutputBuffer::create(path, std::max<uint64_t>(info.bytes, 1));
+      llvm::FileOutputBuffer::create(path, elf ? elf->totalSize() : blobBytes);
   if (!buffer) {
     error = "cannot create " + path.str() + ": " +
             llvm::toString(buffer.takeError());
     return failure();
   }
-  char *base = reinterpret_cast<char *>((*buffer)->getBufferStart());
-  std::memset(base, 0, std::max<uint64_t>(info.bytes, 1));
+  char *file = reinterpret_cast<char *>((*buffer)->getBufferStart());
+  if (elf)
+    elf->write(file);
+  char *base = elf ? file + ElfWrapper::kDataOffset : file;
+  std::memset(base, 0, blobBytes);
   for (auto [i, entry] : llvm::enumerate(table)) {
     std::string what = "tfm.weight_table entry " + std::to_string(i);
     auto dict = dyn_cast<DictionaryAttr>(entry);

@@ -5,8 +5,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <gtest/gtest.h>
 
@@ -164,6 +166,58 @@ TEST_F(WeightBlobTest, Panels) {
                      32));
   EXPECT_EQ(error, "tfm.weight_table entry 0: `panels` must be the integer P "
                    "of a [N / P, K, P] type");
+}
+
+// Embedded weights for x86-64: an ELF object with the blob in a 64-byte
+// aligned .rodata.tfc_weights between tfc_weights and tfc_weights_end, as
+// the linker reads it.
+TEST_F(WeightBlobTest, ElfObject) {
+  auto module = parseSourceString<ModuleOp>(
+      R"(module attributes {tfm.weight_bytes = 40 : i64, tfm.weight_table =
+      [{name = "b", offset = 0 : i64, type = tensor<1x3xf32>},
+       {name = "c", offset = 16 : i64, type = tensor<3x2xf32>}]} {})",
+      &ctx);
+  ASSERT_TRUE(module);
+  auto info = writeWeightBlob(*module, source, path, error,
+                              BlobContainer::ElfObjectX86_64);
+  ASSERT_TRUE(succeeded(info)) << error;
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  ASSERT_TRUE(bool(buffer));
+  auto object =
+      llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
+  ASSERT_TRUE(bool(object)) << llvm::toString(object.takeError());
+  EXPECT_TRUE((*object)->isELF());
+  EXPECT_EQ((*object)->getArch(), llvm::Triple::x86_64);
+
+  std::vector<float> want{200, 201, 202, 0, 300, 301, 310, 311, 320, 321};
+  bool found = false;
+  for (const llvm::object::SectionRef &section : (*object)->sections()) {
+    auto name = section.getName();
+    ASSERT_TRUE(bool(name));
+    if (*name != ".rodata.tfc_weights")
+      continue;
+    found = true;
+    EXPECT_EQ(section.getAlignment().value(), 64u);
+    auto contents = section.getContents();
+    ASSERT_TRUE(bool(contents));
+    ASSERT_EQ(contents->size(), 40u);
+    std::vector<float> got(10);
+    std::memcpy(got.data(), contents->data(), 40);
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_TRUE(found);
+
+  std::map<std::string, uint64_t> symbols;
+  for (const llvm::object::SymbolRef &sym : (*object)->symbols()) {
+    auto name = sym.getName();
+    auto value = sym.getValue();
+    auto flags = sym.getFlags();
+    ASSERT_TRUE(name && value && flags);
+    if (*flags & llvm::object::SymbolRef::SF_Global)
+      symbols[name->str()] = *value;
+  }
+  EXPECT_EQ(symbols, (std::map<std::string, uint64_t>{
+                         {"tfc_weights", 0}, {"tfc_weights_end", 40}}));
 }
 
 TEST_F(WeightBlobTest, MalformedComposites) {
