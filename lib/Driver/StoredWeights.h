@@ -21,9 +21,6 @@ public:
             RankedTensorType type, char *dst, std::string &error) override;
 
 protected:
-  /// The stored shape of tensor `name`; false (with `error`) if absent.
-  virtual bool storedShape(StringRef name, std::vector<int64_t> &shape,
-                           std::string &error) = 0;
   /// Writes tensor `name` in stored order, converted to f32, into `dst`.
   virtual bool readStoredF32(StringRef name, float *dst,
                              std::string &error) = 0;

@@ -6,6 +6,7 @@
 
 #include "Checksum.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FileOutputBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -65,24 +66,44 @@ uint64_t byteSize(RankedTensorType type) {
 
 /// Reads the weight `dict` describes into `dst`, as `type`. With `panels`,
 /// the (permuted) [K, N] matrix is read into a temporary and cut into its
-/// N / P column panels [K, P], stored one after the other.
+/// ceil(N / P) column panels [K, P], stored one after the other; the columns
+/// past N of the last panel are zeros.
 bool readWeight(DictionaryAttr dict, RankedTensorType type,
                 WeightSource &source, char *dst, std::string &error) {
   StringRef name = dict.getAs<StringAttr>("name").getValue();
+  ArrayRef<int64_t> perm = permutationOf(dict);
   if (!dict.get("panels"))
-    return source.read(name, permutationOf(dict), type, dst, error);
+    return source.read(name, perm, type, dst, error);
   int64_t blocks = type.getDimSize(0), k = type.getDimSize(1),
           p = type.getDimSize(2);
-  auto matrix = RankedTensorType::get({k, blocks * p}, type.getElementType());
+  std::vector<int64_t> stored;
+  if (!source.storedShape(name, stored, error))
+    return false;
+  bool transposed = perm.size() == 2 && perm[0] == 1;
+  if (stored.size() != 2 || stored[transposed ? 1 : 0] != k ||
+      llvm::divideCeil(stored[transposed ? 0 : 1], p) != blocks) {
+    error = "tensor '" + name.str() + "' of shape [" +
+            llvm::join(llvm::map_range(
+                           stored, [](int64_t d) { return std::to_string(d); }),
+                       ", ") +
+            "] does not fit " + std::to_string(blocks) + " panels of [" +
+            std::to_string(k) + ", " + std::to_string(p) + "]";
+    return false;
+  }
+  int64_t n = stored[transposed ? 0 : 1];
+  auto matrix = RankedTensorType::get({k, n}, type.getElementType());
   std::vector<char> tmp(byteSize(matrix));
-  if (!source.read(name, permutationOf(dict), matrix, tmp.data(), error))
+  if (!source.read(name, perm, matrix, tmp.data(), error))
     return false;
   uint64_t elt = type.getElementTypeBitWidth() / 8;
-  uint64_t piece = p * elt, row = blocks * piece;
-  for (int64_t b = 0; b < blocks; ++b)
+  uint64_t piece = p * elt, row = n * elt;
+  std::memset(dst, 0, byteSize(type));
+  for (int64_t b = 0; b < blocks; ++b) {
+    uint64_t width = std::min<int64_t>(p, n - b * p) * elt;
     for (int64_t r = 0; r < k; ++r)
       std::memcpy(dst + (b * k + r) * piece, tmp.data() + r * row + b * piece,
-                  piece);
+                  width);
+  }
   return true;
 }
 

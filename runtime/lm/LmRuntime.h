@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 /// Worker threads requested with --threads (default: the hardware's); read
@@ -78,6 +79,10 @@ public:
   size_t size() const { return length; }
 
 private:
+  /// Reads `size` bytes at `offset` of `fd` into huge-page memory and
+  /// validates them; `name` is the file in errors.
+  bool loadFrom(int fd, off_t offset, size_t size, const std::string &name,
+                const ModelInfo &info, std::string *error);
   void release();
   const unsigned char *bytes = nullptr;
   size_t length = 0;

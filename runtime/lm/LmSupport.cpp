@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
+#include <link.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <thread>
@@ -200,6 +201,106 @@ void WeightsBlob::release() {
   length = 0;
 }
 
+namespace {
+
+constexpr size_t kHugePage = size_t(2) << 20;
+
+/// Anonymous memory for `size` bytes of weights, 2 MiB aligned and advised
+/// to use transparent huge pages. Decode streams every weight once per
+/// token: over 4 KiB page-cache pages (a mapped file, or the executable's
+/// own segment) one thread reads ~15 GB/s on the development machine, over
+/// huge pages ~27 GB/s. Returns the mapping (to munmap `*mappedBytes`) and
+/// the aligned start in `*aligned`, or null.
+void *allocateHugePages(size_t size, size_t *mappedBytes, void **aligned) {
+  size_t bytes = size + kHugePage;
+  void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return nullptr;
+  uintptr_t start = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) &
+                    ~(uintptr_t(kHugePage) - 1);
+  *aligned = reinterpret_cast<void *>(start);
+  madvise(*aligned, size, MADV_HUGEPAGE);
+  *mappedBytes = bytes;
+  return p;
+}
+
+/// Reads `size` bytes at `offset` of `fd` into `dst` with pread (the file's
+/// pages are never mapped into this process, so they do not count towards
+/// its resident set).
+bool readAll(int fd, off_t offset, unsigned char *dst, size_t size) {
+  while (size > 0) {
+    ssize_t n = pread(fd, dst, std::min<size_t>(size, size_t(1) << 30), offset);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    dst += n;
+    offset += n;
+    size -= size_t(n);
+  }
+  return true;
+}
+
+/// The offset in the executable's file of the `size` bytes at `addr` (in a
+/// loaded segment of the main program), or -1.
+off_t executableFileOffset(const void *addr, size_t size) {
+  struct Query {
+    uintptr_t begin, end;
+    off_t offset = -1;
+  } q{reinterpret_cast<uintptr_t>(addr),
+      reinterpret_cast<uintptr_t>(addr) + size};
+  dl_iterate_phdr(
+      [](struct dl_phdr_info *info, size_t, void *data) -> int {
+        auto *q = static_cast<Query *>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD)
+            continue;
+          uintptr_t seg = info->dlpi_addr + ph.p_vaddr;
+          if (q->begin >= seg && q->end <= seg + ph.p_filesz) {
+            q->offset = off_t(ph.p_offset + (q->begin - seg));
+            return 1;
+          }
+        }
+        return 1; // the main program comes first; stop after it
+      },
+      &q);
+  return q.offset;
+}
+
+} // namespace
+
+bool WeightsBlob::loadFrom(int fd, off_t offset, size_t size,
+                           const std::string &name, const ModelInfo &info,
+                           std::string *error) {
+  void *aligned = nullptr;
+  size_t mapped = 0;
+  void *p = allocateHugePages(std::max<size_t>(size, 1), &mapped, &aligned);
+  if (!p) {
+    *error = "error: cannot allocate " + std::to_string(size) +
+             " bytes for the weights of " + name + ": " + std::strerror(errno);
+    return false;
+  }
+  mapping = p;
+  mappingLength = mapped;
+  auto *data = static_cast<unsigned char *>(aligned);
+  errno = 0;
+  if (!readAll(fd, offset, data, size)) {
+    *error = "error: cannot read " + name + ": " +
+             (errno ? std::strerror(errno) : "unexpected end of file");
+    release();
+    return false;
+  }
+  if (!validateWeights(name, data, size, info, error)) {
+    release();
+    return false;
+  }
+  bytes = data;
+  length = size;
+  return true;
+}
+
 bool WeightsBlob::mapFile(const std::string &path, const ModelInfo &info,
                           std::string *error) {
   release();
@@ -220,36 +321,14 @@ bool WeightsBlob::mapFile(const std::string &path, const ModelInfo &info,
     return false;
   }
   size_t size = static_cast<size_t>(st.st_size);
-  // Check the size before mapping: a wrong file is reported cheaply.
+  // Check the size before reading: a wrong file is reported cheaply.
   if (uint64_t(st.st_size) != info.weightsBytes) {
     close(fd);
     return validateWeights(path, nullptr, size, info, error);
   }
-  static const unsigned char kEmpty[1] = {0};
-  const unsigned char *data = kEmpty;
-  if (size > 0) {
-    void *p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      *error = "error: cannot map " + path + ": " + std::strerror(errno);
-      close(fd);
-      return false;
-    }
-    mapping = p;
-    mappingLength = size;
-    data = static_cast<const unsigned char *>(p);
-    madvise(p, size, MADV_SEQUENTIAL); // the checksum reads it in order
-  }
-  close(fd); // the mapping keeps the file
-  bool ok = validateWeights(path, data, size, info, error);
-  if (mapping)
-    madvise(mapping, size, MADV_NORMAL);
-  if (!ok) {
-    release();
-    return false;
-  }
-  bytes = data;
-  length = size;
-  return true;
+  bool ok = loadFrom(fd, 0, size, path, info, error);
+  close(fd);
+  return ok;
 }
 
 bool WeightsBlob::useEmbedded(const unsigned char *begin,
@@ -262,6 +341,15 @@ bool WeightsBlob::useEmbedded(const unsigned char *begin,
     return false;
   }
   size_t size = static_cast<size_t>(end - begin);
+  // Read the weights from the executable's file into huge pages; where that
+  // is not possible (no /proc), use them in place.
+  off_t offset = size > 0 ? executableFileOffset(begin, size) : -1;
+  int fd = offset >= 0 ? open("/proc/self/exe", O_RDONLY | O_CLOEXEC) : -1;
+  if (fd >= 0) {
+    bool ok = loadFrom(fd, offset, size, "embedded weights", info, error);
+    close(fd);
+    return ok;
+  }
   if (!validateWeights("embedded weights", begin, size, info, error))
     return false;
   bytes = begin;

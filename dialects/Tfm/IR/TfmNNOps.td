@@ -14,6 +14,10 @@ def Tfm_EmbeddingOp : Tfm_Op<"embedding", [Pure]> {
     `[0, vocab)` are undefined behaviour here; the runtime validates token
     ids before they reach compiled code.
 
+    The table is `[vocab, width]`, or `[vocab / P, width, P]` when a tied LM
+    head made it column panels (`tfm.weight ... permutation [1, 0] panels
+    P`): row `v` is then `table[v / P, :, v % P]`.
+
     ```mlir
     %h = tfm.embedding %wte[%ids] : tensor<50257x768xf32>, tensor<?xi64> -> tensor<?x768xf32>
     ```

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mlir::tfc {
 
@@ -19,6 +20,9 @@ public:
   /// size). On failure `error` names the tensor and file.
   virtual bool read(StringRef name, ArrayRef<int64_t> permutation,
                     RankedTensorType type, char *dst, std::string &error) = 0;
+  /// The stored shape of tensor `name`; false (with `error`) if absent.
+  virtual bool storedShape(StringRef name, std::vector<int64_t> &shape,
+                           std::string &error) = 0;
 };
 
 struct BlobInfo {

@@ -34,6 +34,23 @@ Value createAccumulator(OpBuilder &b, Location loc, RankedTensorType accType,
       .getResult(0);
 }
 
+/// y[M, N] + bias[N], in f32.
+Value addBias(OpBuilder &b, Location loc, Value y, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps{
+      AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
+      identityMap(ctx, 2)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{y.getType()}, ValueRange{bias}, ValueRange{y},
+             maps, parallelIters(2),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value sum = arith::AddFOp::create(nb, l, args[1],
+                                                 extendToF32(nb, l, args[0]));
+               linalg::YieldOp::create(nb, l, sum);
+             })
+      .getResult(0);
+}
+
 /// acc[M, N] + x[M, K] . W where W is stored as panels w[N / P, K, P]: a
 /// generic over (m, b, p, k) that writes acc viewed as [M, N / P, P].
 Value panelMatmul(OpBuilder &b, Location loc, Value x, Value w, Value acc,
@@ -92,14 +109,32 @@ Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
   if (r >= 2)
     m = tensor::getMixedSize(b, loc, x2, 0);
 
-  auto accType = RankedTensorType::get(
-      {cast<RankedTensorType>(x2.getType()).getDimSize(0), n}, b.getF32Type());
-  Value acc = createAccumulator(b, loc, accType, {m, b.getIndexAttr(n)}, bias);
-  Value y = op.getWeightLayout() == tfm::WeightLayout::Panels
-                ? panelMatmul(b, loc, x2, w, acc, m)
-                : linalg::MatmulOp::create(b, loc, TypeRange{accType},
-                                           ValueRange{x2, w}, ValueRange{acc})
-                      .getResult(0);
+  int64_t rows = cast<RankedTensorType>(x2.getType()).getDimSize(0);
+  auto accType = RankedTensorType::get({rows, n}, b.getF32Type());
+  Value y;
+  if (op.getWeightLayout() != tfm::WeightLayout::Panels) {
+    Value acc =
+        createAccumulator(b, loc, accType, {m, b.getIndexAttr(n)}, bias);
+    y = linalg::MatmulOp::create(b, loc, TypeRange{accType}, ValueRange{x2, w},
+                                 ValueRange{acc})
+            .getResult(0);
+  } else {
+    // A padded last panel (N not a multiple of P) computes its extra columns
+    // into a wider accumulator; the result is its first N columns.
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t padded = wType.getDimSize(0) * wType.getDimSize(2);
+    auto fullType = RankedTensorType::get({rows, padded}, b.getF32Type());
+    Value acc = createAccumulator(b, loc, fullType, {m, b.getIndexAttr(padded)},
+                                  padded == n ? bias : Value());
+    y = panelMatmul(b, loc, x2, w, acc, m);
+    if (padded != n) {
+      y = tensor::ExtractSliceOp::create(
+          b, loc, accType, y, {b.getIndexAttr(0), b.getIndexAttr(0)},
+          {m, b.getIndexAttr(n)}, {b.getIndexAttr(1), b.getIndexAttr(1)});
+      if (bias)
+        y = addBias(b, loc, y, bias);
+    }
+  }
 
   // Back to the input's leading dimensions.
   auto yType = RankedTensorType::get(resultType.getShape(), b.getF32Type());
@@ -185,7 +220,11 @@ struct EmbeddingLowering : OpConversionPattern<tfm::EmbeddingOp> {
     unsigned r = resultType.getRank();
     Value table = adaptor.getTable();
     Value ids = adaptor.getIndices();
-    int64_t vocab = op.getTable().getType().getDimSize(0);
+    auto tableType = op.getTable().getType();
+    // A panel table [V / P, D, P] holds row v at [v / P, :, v % P].
+    int64_t panel = tableType.getRank() == 3 ? tableType.getDimSize(2) : 0;
+    int64_t vocab =
+        panel ? tableType.getDimSize(0) * panel : tableType.getDimSize(0);
 
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, ids);
     sizes.push_back(tensor::getMixedSize(rewriter, loc, table, 1));
@@ -203,8 +242,13 @@ struct EmbeddingLowering : OpConversionPattern<tfm::EmbeddingOp> {
               id = arith::MaxSIOp::create(b, l, id, lo);
               id = arith::MinSIOp::create(b, l, id, hi);
               Value col = linalg::IndexOp::create(b, l, r - 1);
-              Value v =
-                  tensor::ExtractOp::create(b, l, table, ValueRange{id, col});
+              SmallVector<Value> at{id, col};
+              if (panel) {
+                Value p = arith::ConstantIndexOp::create(b, l, panel);
+                at = {arith::DivUIOp::create(b, l, id, p), col,
+                      arith::RemUIOp::create(b, l, id, p)};
+              }
+              Value v = tensor::ExtractOp::create(b, l, table, at);
               linalg::YieldOp::create(b, l, v);
             })
             .getResult(0);

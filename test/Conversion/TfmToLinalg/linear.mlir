@@ -74,6 +74,24 @@ func.func @linear_panels(%x: tensor<?x37xf32>, %w: tensor<3x37x32xf32>) -> tenso
   return %0 : tensor<?x96xf32>
 }
 
+// A padded last panel (N = 70 in 2 panels of 64): the generic computes 128
+// columns, the result is the first 70, and the bias is added after the slice.
+// CHECK-LABEL: func.func @linear_panels_padded
+// CHECK-SAME: (%[[X:.*]]: tensor<5x37xf32>, %[[W:.*]]: tensor<2x37x64xf32>, %[[B:.*]]: tensor<70xf32>)
+// CHECK: %[[F:.*]] = linalg.fill {{.*}} -> tensor<5x128xf32>
+// CHECK: %[[A:.*]] = tensor.expand_shape %[[F]] {{\[}}[0], [1, 2]] output_shape [5, 2, 64]
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[W]] : tensor<5x37xf32>, tensor<2x37x64xf32>) outs(%[[A]] : tensor<5x2x64xf32>)
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[Y]] {{\[}}[0], [1, 2]] : tensor<5x2x64xf32> into tensor<5x128xf32>
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[C]][0, 0] [5, 70] [1, 1] : tensor<5x128xf32> to tensor<5x70xf32>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<70xf32>) outs(%[[S]] : tensor<5x70xf32>)
+// CHECK: arith.addf
+// CHECK: return %[[R]]
+func.func @linear_panels_padded(%x: tensor<5x37xf32>, %w: tensor<2x37x64xf32>, %b: tensor<70xf32>) -> tensor<5x70xf32> {
+  %0 = tfm.linear %x, %w, %b {weight_layout = #tfm.weight_layout<panels>}
+      : tensor<5x37xf32>, tensor<2x37x64xf32>, tensor<70xf32> -> tensor<5x70xf32>
+  return %0 : tensor<5x70xf32>
+}
+
 // Rank-3 input, f16 storage: leading dims collapsed into the matmul M dim,
 // f32 accumulation (linalg.matmul extends the f16 operands), one truncation.
 // CHECK-LABEL: func.func @linear_rank3_f16
@@ -155,3 +173,16 @@ func.func @embedding_2d_f16(%t: tensor<24x13xf16>, %ids: tensor<2x7xi32>) -> ten
 }
 
 // CHECK-NOT: tfm.
+
+// A panel table [V / P, D, P] (a tied LM head's): row v is [v / P, :, v % P].
+// CHECK-LABEL: func.func @embedding_panels
+// CHECK: linalg.generic
+// CHECK: %[[ID:.*]] = arith.minsi %{{.*}}, %c127 : index
+// CHECK: %[[COL:.*]] = linalg.index 1 : index
+// CHECK: %[[B:.*]] = arith.divui %[[ID]], %c64 : index
+// CHECK: %[[P:.*]] = arith.remui %[[ID]], %c64 : index
+// CHECK: tensor.extract %{{.*}}[%[[B]], %[[COL]], %[[P]]] : tensor<2x24x64xf32>
+func.func @embedding_panels(%t: tensor<2x24x64xf32>, %ids: tensor<?xi64>) -> tensor<?x24xf32> {
+  %0 = tfm.embedding %t[%ids] : tensor<2x24x64xf32>, tensor<?xi64> -> tensor<?x24xf32>
+  return %0 : tensor<?x24xf32>
+}

@@ -80,7 +80,7 @@ func.func @linear_panels_rank(%x: tensor<?x37xf32>, %w: tensor<37x192xf32>) -> t
 // -----
 
 func.func @linear_panels_features(%x: tensor<?x37xf32>, %w: tensor<3x37x64xf32>) -> tensor<?x128xf32> {
-  // expected-error @+1 {{'tfm.linear' op result features 128 do not match the weight's 192 output features}}
+  // expected-error @+1 {{'tfm.linear' op result features 128 do not fit the weight's 3 panels of 64 (129 to 192)}}
   %0 = tfm.linear %x, %w {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x128xf32>
   return %0 : tensor<?x128xf32>
 }
@@ -283,9 +283,9 @@ func.func @binary_f64(%a: tensor<7xf64>) -> tensor<7xf64> {
 // tfm.embedding
 //===----------------------------------------------------------------------===//
 
-func.func @embedding_table_rank(%t: tensor<37x24x2xf32>, %ids: tensor<?xi64>) -> tensor<?x24xf32> {
-  // expected-error @+1 {{'tfm.embedding' op embedding table must be a static 2-D [vocab, dim] tensor, got [37, 24, 2]}}
-  %0 = tfm.embedding %t[%ids] : tensor<37x24x2xf32>, tensor<?xi64> -> tensor<?x24xf32>
+func.func @embedding_table_rank(%t: tensor<37x24x2x1xf32>, %ids: tensor<?xi64>) -> tensor<?x24xf32> {
+  // expected-error @+1 {{'tfm.embedding' op embedding table must be a static 2-D [vocab, dim] tensor or 3-D [vocab / P, dim, P] panels, got [37, 24, 2, 1]}}
+  %0 = tfm.embedding %t[%ids] : tensor<37x24x2x1xf32>, tensor<?xi64> -> tensor<?x24xf32>
   return %0 : tensor<?x24xf32>
 }
 
@@ -1000,7 +1000,7 @@ func.func @linear_dynamic_weight(%x: tensor<7x?xf32>, %w: tensor<?x?xf32>) -> te
 // -----
 
 func.func @embedding_dynamic_vocab(%t: tensor<?x24xf32>, %ids: tensor<7xi64>) -> tensor<7x24xf32> {
-  // expected-error @+1 {{'tfm.embedding' op embedding table must be a static 2-D [vocab, dim] tensor, got [?, 24]}}
+  // expected-error @+1 {{'tfm.embedding' op embedding table must be a static 2-D [vocab, dim] tensor or 3-D [vocab / P, dim, P] panels, got [?, 24]}}
   %0 = tfm.embedding %t[%ids] : tensor<?x24xf32>, tensor<7xi64> -> tensor<7x24xf32>
   return %0 : tensor<7x24xf32>
 }

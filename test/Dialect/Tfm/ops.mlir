@@ -50,6 +50,18 @@ func.func @weight_panels(%x: tensor<?x37xf32>) -> (tensor<?x192xf32>, tensor<2x3
   return %y, %1 : tensor<?x192xf32>, tensor<2x37x16xf16>
 }
 
+// A tied table in panels: the embedding gathers from it, the head's last
+// panel is padded (150 of 192 columns).
+// CHECK-LABEL: func.func @tied_panels
+// CHECK: tfm.embedding %{{.*}}[%{{.*}}] : tensor<3x37x64xf32>, tensor<?xi64> -> tensor<?x37xf32>
+// CHECK: tfm.linear %{{.*}}, %{{.*}} {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x150xf32>
+func.func @tied_panels(%ids: tensor<?xi64>) -> tensor<?x150xf32> {
+  %t = tfm.weight "wte" permutation [1, 0] panels 64 : tensor<3x37x64xf32>
+  %e = tfm.embedding %t[%ids] : tensor<3x37x64xf32>, tensor<?xi64> -> tensor<?x37xf32>
+  %y = tfm.linear %e, %t {weight_layout = #tfm.weight_layout<panels>} : tensor<?x37xf32>, tensor<3x37x64xf32> -> tensor<?x150xf32>
+  return %y : tensor<?x150xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // tfm.cast
 //===----------------------------------------------------------------------===//

@@ -54,6 +54,17 @@ public:
     return true;
   }
 
+  bool storedShape(StringRef name, std::vector<int64_t> &shape,
+                   std::string &error) override {
+    auto it = tensors.find(name.str());
+    if (it == tensors.end()) {
+      error = "no tensor " + name.str();
+      return false;
+    }
+    shape = {it->second.rows, it->second.cols};
+    return true;
+  }
+
   int reads = 0;
 
 private:
@@ -166,6 +177,24 @@ TEST_F(WeightBlobTest, Panels) {
                      32));
   EXPECT_EQ(error, "tfm.weight_table entry 0: `panels` must be the integer P "
                    "of a [N / P, K, P] type");
+}
+
+// N not a multiple of P: the last panel's extra columns are zeros. The
+// stored shape must give the panels' K and their count.
+TEST_F(WeightBlobTest, PaddedPanels) {
+  // "c" is [3, 2]; transposed [2, 3]: K = 2, N = 3 in 2 panels of 2.
+  auto blob = write(R"([{name = "c", offset = 0 : i64, panels = 2 : i64,
+       permutation = array<i64: 1, 0>, type = tensor<2x2x2xf32>}])",
+                    32);
+  ASSERT_TRUE(blob) << error;
+  EXPECT_EQ(*blob, (std::vector<float>{300, 310, 301, 311, //
+                                       320, 0, 321, 0}));
+
+  EXPECT_FALSE(write(R"([{name = "c", offset = 0 : i64, panels = 2 : i64,
+       type = tensor<2x2x2xf32>}])",
+                     32));
+  EXPECT_EQ(error,
+            "tensor 'c' of shape [3, 2] does not fit 2 panels of [2, 2]");
 }
 
 // Embedded weights for x86-64: an ELF object with the blob in a 64-byte

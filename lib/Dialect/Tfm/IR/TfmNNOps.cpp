@@ -31,9 +31,9 @@ LogicalResult EmbeddingOp::verify() {
   auto table = getTable().getType();
   auto ids = getIndices().getType();
   auto res = getType();
-  if (table.getRank() != 2 || !table.hasStaticShape())
+  if ((table.getRank() != 2 && table.getRank() != 3) || !table.hasStaticShape())
     return emitOpError("embedding table must be a static 2-D [vocab, dim] "
-                       "tensor, got ")
+                       "tensor or 3-D [vocab / P, dim, P] panels, got ")
            << formatShape(table);
   if (failed(verifySameElementType(*this, getResult(), getTable(), "result",
                                    "table")))
@@ -77,8 +77,11 @@ int64_t LinearOp::getOutFeatures() {
     return w.getDimSize(0);
   case WeightLayout::InOut:
     return w.getDimSize(1);
-  case WeightLayout::Panels:
-    return w.getDimSize(0) * w.getDimSize(2);
+  case WeightLayout::Panels: {
+    // The last panel may be padded: the result says how many are real.
+    int64_t n = getType().getShape().back();
+    return ShapedType::isDynamic(n) ? w.getDimSize(0) * w.getDimSize(2) : n;
+  }
   }
   llvm_unreachable("unknown weight layout");
 }
@@ -125,10 +128,19 @@ LogicalResult LinearOp::verify() {
       return emitOpError("result shape ")
              << formatShape(res) << " does not keep the input's leading "
              << "dimensions " << formatShape(in);
-  if (!dimsCompatible(res.getShape().back(), n))
+  if (getWeightLayout() == WeightLayout::Panels) {
+    int64_t blocks = w.getDimSize(0), p = w.getDimSize(2);
+    if (ShapedType::isDynamic(res.getShape().back()) ||
+        llvm::divideCeil(n, p) != blocks)
+      return emitOpError("result features ")
+             << res.getShape().back() << " do not fit the weight's " << blocks
+             << " panels of " << p << " (" << (blocks - 1) * p + 1 << " to "
+             << blocks * p << ")";
+  } else if (!dimsCompatible(res.getShape().back(), n)) {
     return emitOpError("result features ")
            << res.getShape().back() << " do not match the weight's " << n
            << " output features";
+  }
   return success();
 }
 

@@ -52,13 +52,15 @@ SmallVector<LinearOp> linearsReading(Value input, Block *block) {
 /// its input, so linears on one input always agree on element types.)
 SmallVector<LinearOp> mergeGroup(LinearOp op) {
   // Panels concatenate along their first dimension, so the panel sizes
-  // must agree (the weight types' last dimension).
+  // must agree (the weight types' last dimension) and no panel may be
+  // padded.
   auto isCandidate = [&](LinearOp l) {
+    auto w = l.getWeight().getType();
     return l.getWeightLayout() == op.getWeightLayout() &&
            l.getWeight().getDefiningOp<WeightOp>() &&
            (l.getWeightLayout() != WeightLayout::Panels ||
-            l.getWeight().getType().getDimSize(2) ==
-                op.getWeight().getType().getDimSize(2));
+            (w.getDimSize(2) == op.getWeight().getType().getDimSize(2) &&
+             w.getDimSize(0) * w.getDimSize(2) == l.getOutFeatures()));
   };
   if (!isCandidate(op))
     return {};
@@ -173,7 +175,13 @@ std::string nearMissReason(ArrayRef<LinearOp> linears) {
     else
       ++others;
   }
-  // Candidates with the same layout would have merged.
+  // Candidates with the same layout would have merged, unless padded.
+  for (LinearOp l : linears) {
+    auto w = l.getWeight().getType();
+    if (l.getWeightLayout() == WeightLayout::Panels &&
+        w.getDimSize(0) * w.getDimSize(2) != l.getOutFeatures())
+      return "a padded panel weight cannot be concatenated";
+  }
   if (candidates >= 2)
     return "weights have different layouts or panel sizes";
   return std::to_string(others) + " of " + std::to_string(linears.size()) +

@@ -17,6 +17,75 @@ using namespace mlir::tfm;
 
 namespace {
 
+/// Outputs from which a linear whose N is not a multiple of the panel size
+/// still gets panels, the last one padded with zeros (at most 1.6% more
+/// columns; vocabulary-sized LM heads). Smaller ones stay [K, N].
+constexpr int64_t kPaddedPanelsMinColumns = 4096;
+
+/// The panel weight of the [K, N] matrix `weight` (read with `permutation`)
+/// in panels of `p`: [ceil(N / p), K, p].
+WeightOp createPanels(PatternRewriter &rewriter, WeightOp weight,
+                      DenseI64ArrayAttr permutation, int64_t k, int64_t n,
+                      int64_t p) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  auto packedType = RankedTensorType::get(
+      {static_cast<int64_t>(llvm::divideCeil(n, p)), k, p},
+      type.getElementType());
+  return WeightOp::create(rewriter, weight.getLoc(), packedType,
+                          weight.getNameAttr(), permutation,
+                          rewriter.getI64IntegerAttr(p));
+}
+
+/// A tied table: a plain [V, D] tfm.weight read by embeddings (as their
+/// table) and by out_in linears (LM heads) only. Both switch to one panel
+/// weight [ceil(V / P), D, P]: the heads stream it like any panel weight,
+/// the embeddings gather their rows from it.
+struct PackTiedTable : OpRewritePattern<WeightOp> {
+  PackTiedTable(MLIRContext *ctx, int64_t panelSize, llvm::Statistic &count)
+      : OpRewritePattern(ctx), panelSize(panelSize), count(count) {}
+
+  LogicalResult matchAndRewrite(WeightOp weight,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(weight.getType());
+    if (weight.getPermutation() || weight.getPanels() || type.getRank() != 2)
+      return rewriter.notifyMatchFailure(weight, "not a plain matrix");
+    bool embedding = false, linear = false;
+    for (OpOperand &use : weight->getUses()) {
+      if (auto e = dyn_cast<EmbeddingOp>(use.getOwner());
+          e && use.getOperandNumber() == 0) {
+        embedding = true;
+        continue;
+      }
+      auto l = dyn_cast<LinearOp>(use.getOwner());
+      if (!l || use.getOperandNumber() != 1 ||
+          l.getWeightLayout() != WeightLayout::OutIn)
+        return rewriter.notifyMatchFailure(weight, "read by another op");
+      linear = true;
+    }
+    if (!embedding || !linear)
+      return rewriter.notifyMatchFailure(weight, "not a tied table");
+    int64_t v = type.getDimSize(0), d = type.getDimSize(1);
+    rewriter.setInsertionPoint(weight);
+    WeightOp packed =
+        createPanels(rewriter, weight, rewriter.getDenseI64ArrayAttr({1, 0}), d,
+                     v, panelSize);
+    for (OpOperand &use : llvm::make_early_inc_range(weight->getUses())) {
+      Operation *user = use.getOwner();
+      rewriter.modifyOpInPlace(user, [&] {
+        use.set(packed);
+        if (auto l = dyn_cast<LinearOp>(user))
+          l.setWeightLayout(WeightLayout::Panels);
+      });
+    }
+    rewriter.eraseOp(weight);
+    ++count;
+    return success();
+  }
+
+  int64_t panelSize;
+  llvm::Statistic &count;
+};
+
 /// linear(x, weight "w" : [N, K]) {out_in}
 ///   -> linear(x, weight "w" {permutation = [1, 0], panels = P}
 ///             : [N / P, K, P]) {panels}
@@ -43,7 +112,8 @@ struct PackWeight : OpRewritePattern<LinearOp> {
       return rewriter.notifyMatchFailure(
           op, "weight also read in its stored layout (tied embedding)");
     int64_t k = op.getInFeatures(), n = op.getOutFeatures();
-    bool panels = panelSize > 0 && n % panelSize == 0;
+    bool panels =
+        panelSize > 0 && (n % panelSize == 0 || n >= kPaddedPanelsMinColumns);
     if (!panels && layout == WeightLayout::InOut)
       return rewriter.notifyMatchFailure(op, "already in_out");
 
@@ -51,18 +121,12 @@ struct PackWeight : OpRewritePattern<LinearOp> {
     DenseI64ArrayAttr permutation = weight.getPermutationAttr();
     if (layout == WeightLayout::OutIn)
       permutation = rewriter.getDenseI64ArrayAttr({1, 0});
-    RankedTensorType packedType;
-    IntegerAttr panelsAttr;
-    if (panels) {
-      packedType = RankedTensorType::get({n / panelSize, k, panelSize},
-                                         type.getElementType());
-      panelsAttr = rewriter.getI64IntegerAttr(panelSize);
-    } else {
-      packedType = RankedTensorType::get({k, n}, type.getElementType());
-    }
-    auto packed =
-        WeightOp::create(rewriter, weight.getLoc(), packedType,
-                         weight.getNameAttr(), permutation, panelsAttr);
+    WeightOp packed =
+        panels ? createPanels(rewriter, weight, permutation, k, n, panelSize)
+               : WeightOp::create(
+                     rewriter, weight.getLoc(),
+                     RankedTensorType::get({k, n}, type.getElementType()),
+                     weight.getNameAttr(), permutation, /*panels=*/nullptr);
     rewriter.modifyOpInPlace(op, [&] {
       op.getWeightMutable().assign(packed);
       op.setWeightLayout(panels ? WeightLayout::Panels : WeightLayout::InOut);
@@ -99,6 +163,8 @@ struct TfmPackLinearWeightsPass
     });
     RewritePatternSet patterns(&getContext());
     patterns.add<PackWeight>(&getContext(), panelSize, numPacked, shared);
+    if (panelSize > 0)
+      patterns.add<PackTiedTable>(&getContext(), panelSize, numPacked);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -276,3 +276,19 @@ func.func @panels(%x: tensor<?x16xf32>) -> (tensor<?x64xf32>, tensor<?x32xf32>, 
   %2 = tfm.linear %x, %d {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<4x16x16xf32> -> tensor<?x64xf32>
   return %0, %1, %2 : tensor<?x64xf32>, tensor<?x32xf32>, tensor<?x64xf32>
 }
+
+// -----
+
+// A padded panel weight (40 columns in 2 panels of 32) is not concatenated:
+// its padding would land in the middle of the merged weight.
+// CHECK-LABEL: func.func @padded_panels
+// CHECK-NOT: tensor.concat
+// CHECK: return
+func.func @padded_panels(%x: tensor<?x16xf32>) -> (tensor<?x40xf32>, tensor<?x32xf32>) {
+  %g = tfm.weight "head.weight" permutation [1, 0] panels 32 : tensor<2x16x32xf32>
+  %u = tfm.weight "up.weight" permutation [1, 0] panels 32 : tensor<1x16x32xf32>
+  // expected-remark @+1 {{fusion parallel_linears: near miss: a padded panel weight cannot be concatenated}}
+  %0 = tfm.linear %x, %g {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<2x16x32xf32> -> tensor<?x40xf32>
+  %1 = tfm.linear %x, %u {weight_layout = #tfm.weight_layout<panels>} : tensor<?x16xf32>, tensor<1x16x32xf32> -> tensor<?x32xf32>
+  return %0, %1 : tensor<?x40xf32>, tensor<?x32xf32>
+}

@@ -33,19 +33,48 @@ func.func @in_out(%x: tensor<2x?x37xf16>) -> tensor<2x?x13xf16> {
   return %y : tensor<2x?x13xf16>
 }
 
-// A tied table used by the embedding and the LM head stays in its stored
-// layout: a packed copy would store the largest matrix twice. The LM head
-// stays out_in (a row-wise dot product, which streams the table in order).
+// A tied table, read by the embedding and the LM head (out_in), becomes ONE
+// panel weight for both: the head streams it like any panel weight, the
+// embedding gathers its rows from it. The vocabulary (50) is not a multiple
+// of 64, so the only panel is padded.
 // CHECK-LABEL: func.func @tied
-// CHECK: %[[T:.*]] = tfm.weight "wte" : tensor<50x24xf32>
-// CHECK: tfm.embedding %[[T]]
-// CHECK: tfm.linear %{{.*}}, %[[T]] : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
-// CHECK-NOT: permutation
+// CHECK: %[[T:.*]] = tfm.weight "wte" permutation [1, 0] panels 64 : tensor<1x24x64xf32>
+// CHECK: tfm.embedding %[[T]][%{{.*}}] : tensor<1x24x64xf32>, tensor<?xi64> -> tensor<?x24xf32>
+// CHECK: tfm.linear %{{.*}}, %[[T]] {weight_layout = #tfm.weight_layout<panels>} : tensor<?x24xf32>, tensor<1x24x64xf32> -> tensor<?x50xf32>
+// CHECK-NOT: tfm.weight "wte" :
+// ROWS-LABEL: func.func @tied
+// ROWS: %[[T:.*]] = tfm.weight "wte" : tensor<50x24xf32>
+// ROWS: tfm.linear %{{.*}}, %[[T]] : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
 func.func @tied(%ids: tensor<?xi64>) -> tensor<?x50xf32> {
   %t = tfm.weight "wte" : tensor<50x24xf32>
   %e = tfm.embedding %t[%ids] : tensor<50x24xf32>, tensor<?xi64> -> tensor<?x24xf32>
   %y = tfm.linear %e, %t : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
   return %y : tensor<?x50xf32>
+}
+
+// A table some other op also reads in its stored layout stays as it is: a
+// packed copy would store the largest matrix twice. The LM head stays
+// out_in (a row-wise dot product, which streams the table in order).
+// CHECK-LABEL: func.func @shared_table
+// CHECK: %[[T:.*]] = tfm.weight "wte2" : tensor<50x24xf32>
+// CHECK: tfm.linear %{{.*}}, %[[T]] : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
+// CHECK-NOT: permutation
+func.func @shared_table(%ids: tensor<?xi64>) -> (tensor<?x50xf32>, tensor<50x24xf32>) {
+  %t = tfm.weight "wte2" : tensor<50x24xf32>
+  %e = tfm.embedding %t[%ids] : tensor<50x24xf32>, tensor<?xi64> -> tensor<?x24xf32>
+  %y = tfm.linear %e, %t : tensor<?x24xf32>, tensor<50x24xf32> -> tensor<?x50xf32>
+  %n = tfm.neg %t : tensor<50x24xf32>
+  return %y, %n : tensor<?x50xf32>, tensor<50x24xf32>
+}
+
+// An untied head with a vocabulary-sized N (at least 4096) that is not a
+// multiple of 64 gets panels too, the last one padded (4100 = 64 x 64 + 4).
+// CHECK-LABEL: func.func @large_head
+// CHECK: tfm.weight "lm_head.weight" permutation [1, 0] panels 64 : tensor<65x8x64xf32>
+func.func @large_head(%x: tensor<1x8xf32>) -> tensor<1x4100xf32> {
+  %w = tfm.weight "lm_head.weight" : tensor<4100x8xf32>
+  %y = tfm.linear %x, %w : tensor<1x8xf32>, tensor<4100x8xf32> -> tensor<1x4100xf32>
+  return %y : tensor<1x4100xf32>
 }
 
 // A weight that is not a tfm.weight (a function argument) cannot be packed at
@@ -82,7 +111,6 @@ func.func @panels(%x: tensor<?x37xf32>) -> (tensor<?x192xf32>, tensor<?x128xf32>
 // BIND-SAME: {name = "fc.bias", offset = 0 : i64, type = tensor<13xf32>}
 // BIND-SAME: {name = "fc.weight", offset = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<37x13xf32>}
 // BIND-SAME: {name = "c_fc.weight", offset = 2048 : i64, type = tensor<37x13xf16>}
-// BIND-SAME: {name = "wte", offset = 3072 : i64, type = tensor<50x24xf32>}
+// BIND-SAME: {name = "wte", offset = 3072 : i64, panels = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<1x24x64xf32>}
 // BIND-SAME: {name = "up.weight", offset = {{[0-9]+}} : i64, panels = 64 : i64, permutation = array<i64: 1, 0>, type = tensor<3x37x64xf32>}
 // BIND-SAME: {name = "fc2.weight", offset = {{[0-9]+}} : i64, panels = 64 : i64, type = tensor<2x37x64xf32>}
-// BIND-NOT: permutation = array<i64: 1, 0>, type = tensor<24x50xf32>
