@@ -129,6 +129,14 @@ def TfcTileAndVectorizeMatmul
     storage order (one sequential stream per row, which the prefetchers
     follow), and the accumulators are loaded and stored once per 8 rows.
 
+    Panel matmuls (a `linalg.generic` over (m, b, p, k) reading a
+    `[N / P, K, P]` weight, from a linear in the `panels` layout) are tiled
+    the same way with N counted in panels; their register tiles walk the
+    rows innermost, so that the panel piece they share stays in L1. Their
+    decode reads one whole panel per step (one contiguous stream) with the
+    M x P accumulators in registers over all of K, and with `parallel`
+    splits the panels over an `scf.forall`.
+
     With `parallel`, the M and N cache-tile loops of other matmuls form an
     `scf.forall` (the pipeline maps it onto OpenMP threads) with K tiled
     sequentially inside; a decode matmul instead splits K into two
@@ -149,9 +157,10 @@ def TfcTileAndVectorizeMatmul
   ];
   let options = [
     ListOption<"cacheTiles", "cache-tiles", "int64_t",
-               "M,N,K tile sizes of the cache-level loops">,
+               "M,N,K tile sizes of the cache-level loops (default "
+               "64,128,256)">,
     ListOption<"registerTiles", "register-tiles", "int64_t",
-               "M,N,K sizes of the vectorized micro-kernel">,
+               "M,N,K sizes of the vectorized micro-kernel (default 4,64,1)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Make the M and N cache-tile loops an scf.forall (threads)">
   ];

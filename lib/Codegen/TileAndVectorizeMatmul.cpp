@@ -47,10 +47,12 @@ constexpr int64_t kDecodeRows = 8;
 /// first; untiled dimensions have no loop).
 FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
 tile(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes,
-     bool forall = false) {
+     bool forall = false, ArrayRef<int64_t> interchange = {}) {
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  if (!interchange.empty())
+    options.setInterchange(interchange);
   if (forall)
     options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   FailureOr<scf::SCFTilingResult> result =
@@ -221,9 +223,9 @@ struct TfcTileAndVectorizeMatmulPass
     SmallVector<int64_t> cache(cacheTiles.begin(), cacheTiles.end());
     SmallVector<int64_t> reg(registerTiles.begin(), registerTiles.end());
     if (cache.empty())
-      cache = {64, 256, 128};
+      cache = {64, 128, 256};
     if (reg.empty())
-      reg = {8, 32, 1};
+      reg = {4, 64, 1};
     if (cache.size() != 3 || reg.size() != 3) {
       func.emitError("tfc-tile-and-vectorize-matmul: cache-tiles and "
                      "register-tiles take three sizes (M,N,K)");
@@ -321,7 +323,14 @@ struct TfcTileAndVectorizeMatmulPass
         op.emitWarning("tfc-tile-and-vectorize-matmul: cache tiling failed");
         continue;
       }
-      auto inner = tile(rewriter, outer->first, regLoops);
+      // Over panels, the register tiles walk the rows of the cache tile
+      // innermost: the [K-tile, P] piece of a panel they all read stays in
+      // L1 while the rows go by (measured +20% prefill on the 124M GPT-2).
+      SmallVector<int64_t> order;
+      if (panel && !decode)
+        order = {1, 2, 0, 3};
+      auto inner =
+          tile(rewriter, outer->first, regLoops, /*forall=*/false, order);
       if (failed(inner)) {
         outer->first->emitWarning(
             "tfc-tile-and-vectorize-matmul: register tiling failed");

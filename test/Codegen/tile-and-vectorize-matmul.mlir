@@ -176,12 +176,17 @@ func.func @panels_decode(%x: tensor<1x40xf32>, %w: tensor<3x40x32xf32>, %acc: te
 }
 
 // Prefill over panels: cache tiles of 16 rows x 2 panels (64 columns) x 32
-// of K, register tiles of 4 rows x 16 columns of one panel, unmasked; the M
-// remainder goes row by row.
+// of K, register tiles of 4 rows x 16 columns of one panel, unmasked; the
+// register tiles walk the rows innermost (panel, columns, then rows), so the
+// piece of the panel they share stays in L1; the M remainder goes row by
+// row.
 // CHECK-LABEL: func.func @panels_prefill
 // CHECK: scf.for {{.*}} step %c16
 // CHECK: scf.for {{.*}} step %c2
 // CHECK: scf.for {{.*}} step %c32
+// CHECK: scf.for {{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c32 step %c16
+// CHECK: scf.for {{.*}} = %c0 to %{{.*}} step %c4
 // CHECK: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x1x16xf32>, vector<4x1x16xf32>
 // CHECK: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[ACC]]) -> ({{.*}}vector<4x1x16xf32>)
 // CHECK-NOT: vector.mask

@@ -38,8 +38,9 @@
 // Kernels are private and not inlined back by LLVM.
 // CHECK: llvm.func @tfc_kernel_{{[0-9]+}}({{.*}}) attributes {passthrough = ["noinline"], sym_visibility = "private", tfc.kernel}
 // CHECK: llvm.func @tfc_matmul_Dx24_24x37_f32_f32_f32({{.*}}) attributes {passthrough = ["noinline"], sym_visibility = "private", tfc.kernel}
-// The matmul kernel is vectorized: 8x32 register tiles, 32-wide FMAs on rows.
-// CHECK: vector<32xf32>
+// The matmul kernel is vectorized: 4-row register tiles as wide as N (37, below
+// the 64 of the tile), FMAs on whole rows.
+// CHECK: vector<37xf32>
 // CHECK: llvm.return
 // tanh was approximated (no libm call) with fused multiply-adds.
 // CHECK: llvm.intr.fma
