@@ -107,6 +107,38 @@ def TfcOutlineKernels : Pass<"tfc-outline-kernels", "ModuleOp"> {
   ];
 }
 
+def TfcParallelizeGenerics
+    : Pass<"tfc-parallelize-generics", "::mlir::func::FuncOp"> {
+  let summary = "Split the leading parallel loop of generics over threads";
+  let description = [{
+    Tiles the first parallel loop of every `linalg.generic` on tensors at
+    the top level of a function into an `scf.forall` (which the pipeline
+    maps onto OpenMP threads): attention's score, softmax and P.V kernels
+    over heads, norms and elementwise ops over rows. Only ops whose
+    iteration space has a dynamic size (the sequence length, the cached
+    length) take part: with static sizes (a decode step's elementwise ops
+    over one row) the work is too small to pay for a fork-join. Ops inside
+    loops (the matmul tiles) are left alone.
+
+    Each forall iteration takes `chunk` indices of the loop, or, for a
+    static loop shorter than `8 * chunk`, an eighth of it (12 heads: 6
+    iterations of 2); OpenMP's static schedule gives each thread a
+    contiguous range of iterations.
+  }];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"16",
+           "Indices of the loop per forall iteration">
+  ];
+  let statistics = [
+    Statistic<"numParallelized", "parallelized",
+              "Number of generics split over threads">
+  ];
+}
+
 def TfcTileAndVectorizeMatmul
     : Pass<"tfc-tile-and-vectorize-matmul", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg.matmul for the caches and registers, vectorize";

@@ -57,6 +57,8 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
     tiling.parallel = options.parallel;
     pm.addNestedPass<func::FuncOp>(
         tfc::createTfcTileAndVectorizeMatmul(tiling));
+    if (options.parallel)
+      pm.addNestedPass<func::FuncOp>(tfc::createTfcParallelizeGenerics());
     // Masks move into the transfers they guard: bufferization's
     // deallocation cannot handle vector.mask regions.
     pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
