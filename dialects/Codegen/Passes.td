@@ -190,7 +190,7 @@ def TfcTileAndVectorizeMatmul
   let options = [
     ListOption<"cacheTiles", "cache-tiles", "int64_t",
                "M,N,K tile sizes of the cache-level loops (default "
-               "64,128,256)">,
+               "128,128,256)">,
     ListOption<"registerTiles", "register-tiles", "int64_t",
                "M,N,K sizes of the vectorized micro-kernel (default 4,64,1)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",

@@ -223,7 +223,7 @@ struct TfcTileAndVectorizeMatmulPass
     SmallVector<int64_t> cache(cacheTiles.begin(), cacheTiles.end());
     SmallVector<int64_t> reg(registerTiles.begin(), registerTiles.end());
     if (cache.empty())
-      cache = {64, 128, 256};
+      cache = {128, 128, 256};
     if (reg.empty())
       reg = {4, 64, 1};
     if (cache.size() != 3 || reg.size() != 3) {
