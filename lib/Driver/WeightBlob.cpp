@@ -97,7 +97,8 @@ bool readWeight(DictionaryAttr dict, RankedTensorType type,
     return false;
   uint64_t elt = type.getElementTypeBitWidth() / 8;
   uint64_t piece = p * elt, row = n * elt;
-  std::memset(dst, 0, byteSize(type));
+  if (n % p != 0) // the padding of the last panel
+    std::memset(dst, 0, byteSize(type));
   for (int64_t b = 0; b < blocks; ++b) {
     uint64_t width = std::min<int64_t>(p, n - b * p) * elt;
     for (int64_t r = 0; r < k; ++r)
@@ -298,7 +299,9 @@ FailureOr<BlobInfo> mlir::tfc::writeWeightBlob(ModuleOp module,
   if (elf)
     elf->write(file);
   char *base = elf ? file + ElfWrapper::kDataOffset : file;
-  std::memset(base, 0, blobBytes);
+  // FileOutputBuffer starts zeroed (a truncated file or fresh anonymous
+  // memory), so the alignment gaps between entries are zeros already;
+  // writing them would touch every page of the blob once more.
   for (auto [i, entry] : llvm::enumerate(table)) {
     std::string what = "tfm.weight_table entry " + std::to_string(i);
     auto dict = dyn_cast<DictionaryAttr>(entry);
