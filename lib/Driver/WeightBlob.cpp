@@ -81,7 +81,7 @@ bool readWeight(DictionaryAttr dict, RankedTensorType type,
     return false;
   bool transposed = perm.size() == 2 && perm[0] == 1;
   if (stored.size() != 2 || stored[transposed ? 1 : 0] != k ||
-      llvm::divideCeil(stored[transposed ? 0 : 1], p) != blocks) {
+      llvm::divideCeilSigned(stored[transposed ? 0 : 1], p) != blocks) {
     error = "tensor '" + name.str() + "' of shape [" +
             llvm::join(llvm::map_range(
                            stored, [](int64_t d) { return std::to_string(d); }),

@@ -131,7 +131,7 @@ LogicalResult LinearOp::verify() {
   if (getWeightLayout() == WeightLayout::Panels) {
     int64_t blocks = w.getDimSize(0), p = w.getDimSize(2);
     if (ShapedType::isDynamic(res.getShape().back()) ||
-        llvm::divideCeil(n, p) != blocks)
+        llvm::divideCeilSigned(n, p) != blocks)
       return emitOpError("result features ")
              << res.getShape().back() << " do not fit the weight's " << blocks
              << " panels of " << p << " (" << (blocks - 1) * p + 1 << " to "
