@@ -29,8 +29,38 @@
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <memory>
+#include <mutex>
 
 using namespace mlir;
+
+/// Largest buffer promoted to the stack (a [1, 3072] f32 activation is
+/// 12 KiB), and the most stack a function's promoted buffers may take (the
+/// 8 MiB main stack also holds the runtime's frames).
+static constexpr int64_t kMaxStackBufferBytes = 64 * 1024;
+static constexpr int64_t kStackBudgetBytes = 1024 * 1024;
+
+namespace {
+/// Bytes of promoted buffers per function; the nested pass may run on
+/// several functions at once.
+class StackBudget {
+public:
+  bool take(Operation *func, int64_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex);
+    int64_t &used = usedBytes[func];
+    if (used + bytes > kStackBudgetBytes)
+      return false;
+    used += bytes;
+    return true;
+  }
+
+private:
+  std::mutex mutex;
+  llvm::DenseMap<Operation *, int64_t> usedBytes;
+};
+} // namespace
 
 void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
                                          const CPUPipelineOptions &options) {
@@ -85,6 +115,24 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Small static buffers at the top level of a function (a decode step's
+  // activations and norm statistics) live on the stack: no malloc/free per
+  // token. Not inside loops, whose allocas would pile up per iteration, and
+  // at most kStackBudgetBytes per function (the allocas get no lifetime
+  // markers, so the frame is their sum; a 7B model has ~400 such buffers).
+  auto budget = std::make_shared<StackBudget>();
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createPromoteBuffersToStackPass([budget](Value alloc) {
+        auto type = dyn_cast<MemRefType>(alloc.getType());
+        Operation *def = alloc.getDefiningOp();
+        if (!type || !type.hasStaticShape() || !def ||
+            !isa<func::FuncOp>(def->getParentOp()))
+          return false;
+        int64_t bytes = type.getNumElements() *
+                        llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+        return bytes <= kMaxStackBufferBytes &&
+               budget->take(def->getParentOp(), bytes);
+      }));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 

@@ -5,6 +5,7 @@
 // RUN: tfc-opt %s --tfc-cpu-pipeline | FileCheck %s --check-prefix=PAR
 // RUN: tfc-opt %s "--tfc-cpu-pipeline=parallel=false" | FileCheck %s --check-prefix=SERIAL
 // RUN: tfc-opt %s "--tfc-cpu-pipeline=vectorize=false" | FileCheck %s --check-prefix=SCALAR
+// RUN: tfc-opt %s --tfc-cpu-pipeline | FileCheck %s --check-prefix=STACK
 
 // A small pre-norm MLP block (weights, rms_norm, linear with bias, tanh GELU,
 // residual add, dynamic sequence length) and a KV-cache decode step go all
@@ -76,6 +77,15 @@
 // LINALG: tensor.insert_slice
 // LINALG: tensor.extract_slice
 // LINALG-NOT: tfm.
+
+// Temporaries of a dynamic size (the sequence length) are heap buffers; the
+// small static ones of a decode step live on the stack (no malloc per token).
+// STACK-LABEL: llvm.func @mlp(
+// STACK: llvm.call @malloc
+// STACK-LABEL: llvm.func @decode(
+// STACK: llvm.alloca %{{.*}} x f16 {alignment = 64 : i64}
+// STACK: llvm.alloca %{{.*}} x f32 {alignment = 64 : i64}
+// STACK: llvm.return
 
 func.func @mlp(%x: tensor<?x24xf32>) -> tensor<?x24xf32> {
   %g = tfm.weight "ln.weight" : tensor<24xf32>
