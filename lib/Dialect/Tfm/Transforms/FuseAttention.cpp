@@ -365,6 +365,21 @@ std::optional<Triangle> classifyMask(Value v, int depth = 0) {
 /// (Ordered as the op wants them: seq, heads, features.)
 enum Label : int8_t { kUnit, kSeq, kHeads, kFeature };
 
+/// `x * c`, `c * x` or `x / c` (`op`, a tfm.mul or tfm.div) with `c` a
+/// nonzero splat constant and `x` of the result's type: folds `c` into
+/// `scale` and returns `x`; null otherwise.
+Value peelConstantFactor(Operation *op, double &scale) {
+  for (int i = isa<DivOp>(op) ? 1 : 0; i < 2; ++i) {
+    Value other = op->getOperand(1 - i);
+    auto c = splatValue(op->getOperand(i));
+    if (!c || ttype(other) != ttype(op->getResult(0)) || *c == 0.0)
+      continue;
+    scale = isa<DivOp>(op) ? scale / *c : scale * *c;
+    return other;
+  }
+  return {};
+}
+
 /// A Q/K/V operand traced back to `base`, whose dimension d holds
 /// labels[d]; `groups` > 1 when the heads were repeated (GQA) on the way.
 struct Traced {
@@ -391,18 +406,10 @@ Traced trace(Value v, SmallVector<Label> labels, double *scale) {
       continue;
     }
     if (scale && isa<MulOp, DivOp>(op)) {
-      bool peeled = false;
-      for (int i = isa<DivOp>(op) ? 1 : 0; i < 2 && !peeled; ++i) {
-        Value other = op->getOperand(1 - i);
-        auto c = splatValue(op->getOperand(i));
-        if (!c || ttype(other) != ttype(op->getResult(0)) || *c == 0.0)
-          continue;
-        *scale = isa<DivOp>(op) ? *scale / *c : *scale * *c;
+      if (Value other = peelConstantFactor(op, *scale)) {
         v = other;
-        peeled = true;
-      }
-      if (peeled)
         continue;
+      }
       break;
     }
     auto vt = ttype(v);
@@ -550,17 +557,8 @@ MatmulOp peelScale(Value s, double &scale, std::string &why,
       why = "the scores are not scale * Q K^T";
       return {};
     }
-    bool peeled = false;
-    for (int i = isa<DivOp>(op) ? 1 : 0; i < 2 && !peeled; ++i) {
-      Value other = op->getOperand(1 - i);
-      auto c = splatValue(op->getOperand(i));
-      if (!c || ttype(other) != ttype(op->getResult(0)) || *c == 0.0)
-        continue;
-      scale = isa<DivOp>(op) ? scale / *c : scale * *c;
-      s = other;
-      peeled = true;
-    }
-    if (!peeled) {
+    s = peelConstantFactor(op, scale);
+    if (!s) {
       why = "scale is not a constant";
       return {};
     }
