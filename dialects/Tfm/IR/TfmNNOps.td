@@ -54,9 +54,13 @@ def Tfm_LinearOp : Tfm_Op<"linear", [Pure]> {
     type($weight) (`,` type($bias)^)? `->` type($result)
   }];
   let extraClassDeclaration = [{
-    /// Input features K and output features N, read from the weight.
+    /// Input features K and output features N, read from the weight (from
+    /// the result for padded panels).
     int64_t getInFeatures();
     int64_t getOutFeatures();
+    /// Whether the weight is in panels whose last one is padded (N is not
+    /// a multiple of the panel size).
+    bool hasPaddedPanels();
   }];
   let hasVerifier = 1;
   let hasCanonicalizer = 1;

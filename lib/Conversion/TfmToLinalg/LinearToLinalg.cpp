@@ -13,42 +13,35 @@ using namespace mlir::tfc::lowering;
 
 namespace {
 
-/// The accumulator of a linear layer: the broadcast bias, or zeros, in f32.
-Value createAccumulator(OpBuilder &b, Location loc, RankedTensorType accType,
-                        ArrayRef<OpFoldResult> sizes, Value bias) {
+/// The bias broadcast over the rows of `init` (f32, [..., N]), in f32:
+/// written over `init`, or added to it with `accumulate`.
+Value broadcastBias(OpBuilder &b, Location loc, Value bias, Value init,
+                    bool accumulate) {
   MLIRContext *ctx = b.getContext();
-  unsigned r = accType.getRank();
-  if (!bias)
-    return createFilled(b, loc, accType, sizes,
-                        floatConst(b, loc, b.getF32Type(), 0.0));
-  Value empty = createEmpty(b, loc, accType, sizes);
+  unsigned r = cast<RankedTensorType>(init.getType()).getRank();
   SmallVector<AffineMap> maps{
       AffineMap::get(r, 0, {getAffineDimExpr(r - 1, ctx)}, ctx),
       identityMap(ctx, r)};
   return linalg::GenericOp::create(
-             b, loc, TypeRange{accType}, ValueRange{bias}, ValueRange{empty},
-             maps, parallelIters(r),
+             b, loc, TypeRange{init.getType()}, ValueRange{bias},
+             ValueRange{init}, maps, parallelIters(r),
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, extendToF32(nb, l, args[0]));
+               Value v = extendToF32(nb, l, args[0]);
+               if (accumulate)
+                 v = arith::AddFOp::create(nb, l, args[1], v);
+               linalg::YieldOp::create(nb, l, v);
              })
       .getResult(0);
 }
 
-/// y[M, N] + bias[N], in f32.
-Value addBias(OpBuilder &b, Location loc, Value y, Value bias) {
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps{
-      AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx),
-      identityMap(ctx, 2)};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{y.getType()}, ValueRange{bias}, ValueRange{y},
-             maps, parallelIters(2),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value sum = arith::AddFOp::create(nb, l, args[1],
-                                                 extendToF32(nb, l, args[0]));
-               linalg::YieldOp::create(nb, l, sum);
-             })
-      .getResult(0);
+/// The accumulator of a linear layer: the broadcast bias, or zeros, in f32.
+Value createAccumulator(OpBuilder &b, Location loc, RankedTensorType accType,
+                        ArrayRef<OpFoldResult> sizes, Value bias) {
+  if (!bias)
+    return createFilled(b, loc, accType, sizes,
+                        floatConst(b, loc, b.getF32Type(), 0.0));
+  return broadcastBias(b, loc, bias, createEmpty(b, loc, accType, sizes),
+                       /*accumulate=*/false);
 }
 
 /// acc[M, N] + x[M, K] . W where W is stored as panels w[N / P, K, P]: a
@@ -83,8 +76,8 @@ Value panelMatmul(OpBuilder &b, Location loc, Value x, Value w, Value acc,
 /// contraction) over the flattened leading dimensions, accumulating in f32
 /// on top of the bias. This is the form the CPU tiling and vectorization
 /// passes target.
-Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
-                 Value bias) {
+Value lowerPacked(OpBuilder &b, Location loc, tfm::LinearOp op, Value x,
+                  Value w, Value bias) {
   auto resultType = op.getType();
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t r = xType.getRank();
@@ -120,19 +113,21 @@ Value lowerInOut(OpBuilder &b, Location loc, tfm::LinearOp op, Value x, Value w,
             .getResult(0);
   } else {
     // A padded last panel (N not a multiple of P) computes its extra columns
-    // into a wider accumulator; the result is its first N columns.
+    // into a wider accumulator; the result is its first N columns, and the
+    // bias is added to those.
     auto wType = cast<RankedTensorType>(w.getType());
     int64_t padded = wType.getDimSize(0) * wType.getDimSize(2);
+    bool isPadded = op.hasPaddedPanels();
     auto fullType = RankedTensorType::get({rows, padded}, b.getF32Type());
     Value acc = createAccumulator(b, loc, fullType, {m, b.getIndexAttr(padded)},
-                                  padded == n ? bias : Value());
+                                  isPadded ? Value() : bias);
     y = panelMatmul(b, loc, x2, w, acc, m);
-    if (padded != n) {
+    if (isPadded) {
       y = tensor::ExtractSliceOp::create(
           b, loc, accType, y, {b.getIndexAttr(0), b.getIndexAttr(0)},
           {m, b.getIndexAttr(n)}, {b.getIndexAttr(1), b.getIndexAttr(1)});
       if (bias)
-        y = addBias(b, loc, y, bias);
+        y = broadcastBias(b, loc, bias, y, /*accumulate=*/true);
     }
   }
 
@@ -166,8 +161,8 @@ struct LinearLowering : OpConversionPattern<tfm::LinearOp> {
     Location loc = op.getLoc();
     if (op.getWeightLayout() != tfm::WeightLayout::OutIn) {
       rewriter.replaceOp(op,
-                         lowerInOut(rewriter, loc, op, adaptor.getInput(),
-                                    adaptor.getWeight(), adaptor.getBias()));
+                         lowerPacked(rewriter, loc, op, adaptor.getInput(),
+                                     adaptor.getWeight(), adaptor.getBias()));
       return success();
     }
     MLIRContext *ctx = rewriter.getContext();

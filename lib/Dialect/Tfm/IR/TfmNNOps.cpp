@@ -86,6 +86,12 @@ int64_t LinearOp::getOutFeatures() {
   llvm_unreachable("unknown weight layout");
 }
 
+bool LinearOp::hasPaddedPanels() {
+  auto w = getWeight().getType();
+  return getWeightLayout() == WeightLayout::Panels &&
+         w.getDimSize(0) * w.getDimSize(2) != getOutFeatures();
+}
+
 LogicalResult LinearOp::verify() {
   auto in = getInput().getType();
   auto w = getWeight().getType();

@@ -55,12 +55,11 @@ SmallVector<LinearOp> mergeGroup(LinearOp op) {
   // must agree (the weight types' last dimension) and no panel may be
   // padded.
   auto isCandidate = [&](LinearOp l) {
-    auto w = l.getWeight().getType();
     return l.getWeightLayout() == op.getWeightLayout() &&
-           l.getWeight().getDefiningOp<WeightOp>() &&
+           l.getWeight().getDefiningOp<WeightOp>() && !l.hasPaddedPanels() &&
            (l.getWeightLayout() != WeightLayout::Panels ||
-            (w.getDimSize(2) == op.getWeight().getType().getDimSize(2) &&
-             w.getDimSize(0) * w.getDimSize(2) == l.getOutFeatures()));
+            l.getWeight().getType().getDimSize(2) ==
+                op.getWeight().getType().getDimSize(2));
   };
   if (!isCandidate(op))
     return {};
@@ -176,12 +175,8 @@ std::string nearMissReason(ArrayRef<LinearOp> linears) {
       ++others;
   }
   // Candidates with the same layout would have merged, unless padded.
-  for (LinearOp l : linears) {
-    auto w = l.getWeight().getType();
-    if (l.getWeightLayout() == WeightLayout::Panels &&
-        w.getDimSize(0) * w.getDimSize(2) != l.getOutFeatures())
-      return "a padded panel weight cannot be concatenated";
-  }
+  if (llvm::any_of(linears, [](LinearOp l) { return l.hasPaddedPanels(); }))
+    return "a padded panel weight cannot be concatenated";
   if (candidates >= 2)
     return "weights have different layouts or panel sizes";
   return std::to_string(others) + " of " + std::to_string(linears.size()) +
