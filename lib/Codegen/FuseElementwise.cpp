@@ -1,6 +1,6 @@
 //===- FuseElementwise.cpp - the tfc-fuse-elementwise pass ----------------===//
 
-#include "tfc/Codegen/PanelMatmul.h"
+#include "tfc/Codegen/Contractions.h"
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"

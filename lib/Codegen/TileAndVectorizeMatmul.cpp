@@ -1,6 +1,6 @@
 //===- TileAndVectorizeMatmul.cpp - the tfc-tile-and-vectorize-matmul pass ===//
 
-#include "tfc/Codegen/PanelMatmul.h"
+#include "tfc/Codegen/Contractions.h"
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -45,9 +45,10 @@ constexpr int64_t kDecodeRows = 8;
 
 /// Tiles `op` with `sizes`; returns the tiled op and the loops (outermost
 /// first; untiled dimensions have no loop).
-FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
-tile(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes,
-     bool forall = false, ArrayRef<int64_t> interchange = {}) {
+using Tiled = std::pair<Operation *, SmallVector<LoopLikeOpInterface>>;
+FailureOr<Tiled> tile(RewriterBase &rewriter, Operation *op,
+                      ArrayRef<int64_t> sizes, bool forall = false,
+                      ArrayRef<int64_t> interchange = {}) {
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
@@ -81,11 +82,10 @@ bool isDecode(linalg::LinalgOp op, int64_t registerRows) {
   return out.hasStaticShape() && out.getDimSize(0) < registerRows;
 }
 
-/// Loop tile sizes of `op` (a linalg.matmul, or a panel matmul with panels
-/// of `panel` columns) for an M x N x K tile (0: not tiled). N covers whole
-/// panels when it is at least one, else a part of one.
-SmallVector<int64_t> loopTiles(linalg::LinalgOp op, int64_t panel, int64_t m,
-                               int64_t n, int64_t k) {
+/// Loop tile sizes of a linalg.matmul (`panel` 0), or of a panel matmul
+/// with panels of `panel` columns, for an M x N x K tile (0: not tiled). N
+/// covers whole panels when it is at least one, else a part of one.
+SmallVector<int64_t> loopTiles(int64_t panel, int64_t m, int64_t n, int64_t k) {
   if (!panel)
     return {m, n, k};
   if (n == 0)
@@ -193,26 +193,6 @@ FailureOr<linalg::MatmulOp> splitReductionOverThreads(RewriterBase &rewriter,
   return inner;
 }
 
-/// out[m, n] += x[m, k] * w[n, k] on tensors (linear with an [N, K]
-/// weight): three loops (parallel, parallel, reduction) and those maps.
-bool isTransposedWeightContraction(linalg::GenericOp op) {
-  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
-    return false;
-  auto iters = op.getIteratorTypesArray();
-  if (iters[0] != utils::IteratorType::parallel ||
-      iters[1] != utils::IteratorType::parallel ||
-      iters[2] != utils::IteratorType::reduction)
-    return false;
-  MLIRContext *ctx = op.getContext();
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  SmallVector<AffineMap> want{AffineMap::get(3, 0, {m, k}, ctx),
-                              AffineMap::get(3, 0, {n, k}, ctx),
-                              AffineMap::get(3, 0, {m, n}, ctx)};
-  return op.getIndexingMapsArray() == want;
-}
-
 struct TfcTileAndVectorizeMatmulPass
     : tfc::impl::TfcTileAndVectorizeMatmulBase<TfcTileAndVectorizeMatmulPass> {
   using TfcTileAndVectorizeMatmulBase::TfcTileAndVectorizeMatmulBase;
@@ -268,8 +248,7 @@ struct TfcTileAndVectorizeMatmulPass
       int64_t m = outType.getDimSize(0);
       int64_t n = panel ? outType.getDimSize(1) * panel : outType.getDimSize(1);
       bool decode = isDecode(op, reg[0]);
-      FailureOr<std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>
-          outer = failure();
+      FailureOr<Tiled> outer = Tiled{op, {}};
       SmallVector<int64_t> regLoops;
       if (decode && panel) {
         // Decode over panels: each panel [K, P] is one contiguous stream;
@@ -278,13 +257,8 @@ struct TfcTileAndVectorizeMatmulPass
         // static schedule).
         int64_t cols = m * panel <= reg[0] * reg[1] ? panel : reg[1];
         regLoops = {m, 1, cols, 1};
-        outer =
-            parallel
-                ? tile(rewriter, op, {0, 1, 0, 0}, /*forall=*/true)
-                : FailureOr<
-                      std::pair<Operation *, SmallVector<LoopLikeOpInterface>>>(
-                      std::make_pair(op.getOperation(),
-                                     SmallVector<LoopLikeOpInterface>{}));
+        if (parallel)
+          outer = tile(rewriter, op, {0, 1, 0, 0}, /*forall=*/true);
       } else {
         if (decode) {
           // Decode: fewer rows than the register tile. The weights are read
@@ -301,22 +275,21 @@ struct TfcTileAndVectorizeMatmulPass
         regTile[1] = std::min(regTile[1], cacheTile[1]);
         if (panel && regTile[1] > panel)
           regTile[1] = panel;
-        regLoops = loopTiles(op, panel, regTile[0], regTile[1], regTile[2]);
+        regLoops = loopTiles(panel, regTile[0], regTile[1], regTile[2]);
         if (parallel && !decode) {
           // Cache tiles of M and N are independent: an scf.forall that the
           // pipeline maps onto threads. K stays sequential inside.
-          auto blocks = tile(
-              rewriter, op, loopTiles(op, panel, cacheTile[0], cacheTile[1], 0),
-              /*forall=*/true);
-          if (succeeded(blocks))
-            outer = cacheTile[2] == 0
-                        ? blocks
-                        : tile(rewriter, blocks->first,
-                               loopTiles(op, panel, 0, 0, cacheTile[2]));
+          auto blocks = tile(rewriter, op,
+                             loopTiles(panel, cacheTile[0], cacheTile[1], 0),
+                             /*forall=*/true);
+          outer = failed(blocks) || cacheTile[2] == 0
+                      ? blocks
+                      : tile(rewriter, blocks->first,
+                             loopTiles(panel, 0, 0, cacheTile[2]));
         } else {
-          outer = tile(
-              rewriter, op,
-              loopTiles(op, panel, cacheTile[0], cacheTile[1], cacheTile[2]));
+          outer =
+              tile(rewriter, op,
+                   loopTiles(panel, cacheTile[0], cacheTile[1], cacheTile[2]));
         }
       }
       if (failed(outer)) {
@@ -428,7 +401,7 @@ struct TfcTileAndVectorizeMatmulPass
     if (parallel) {
       SmallVector<linalg::GenericOp> transposed;
       func.walk([&](linalg::GenericOp op) {
-        if (isTransposedWeightContraction(op))
+        if (tfc::isTransposedWeightContraction(op))
           transposed.push_back(op);
       });
       for (linalg::GenericOp op : transposed) {
