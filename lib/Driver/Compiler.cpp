@@ -28,8 +28,6 @@
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
 #include <chrono>
 #include <map>
@@ -517,9 +515,7 @@ LogicalResult mlir::tfc::compileModule(ModuleOp module,
   });
   // Embedded weights for x86-64 ELF are written as an object file the linker
   // takes as it is; elsewhere the blob goes through the assembler (.incbin).
-  llvm::Triple target(options.target.triple.empty()
-                          ? llvm::sys::getDefaultTargetTriple()
-                          : options.target.triple);
+  llvm::Triple target = options.target.getTriple();
   bool blobObject = options.weights == WeightsMode::Embed &&
                     target.getArch() == llvm::Triple::x86_64 &&
                     target.isOSBinFormatELF();

@@ -18,6 +18,10 @@
 
 using namespace llvm;
 
+Triple mlir::tfc::TargetOptions::getTriple() const {
+  return Triple(triple.empty() ? sys::getDefaultTargetTriple() : triple);
+}
+
 Expected<std::unique_ptr<TargetMachine>>
 mlir::tfc::createTargetMachine(const TargetOptions &options) {
   InitializeAllTargetInfos();
@@ -25,8 +29,7 @@ mlir::tfc::createTargetMachine(const TargetOptions &options) {
   InitializeAllTargetMCs();
   InitializeAllAsmPrinters();
 
-  Triple triple(options.triple.empty() ? sys::getDefaultTargetTriple()
-                                       : options.triple);
+  Triple triple = options.getTriple();
   std::string err;
   const Target *target = TargetRegistry::lookupTarget(triple, err);
   if (!target)

@@ -5,6 +5,7 @@
 
 #include "llvm/Support/CodeGen.h"
 #include "llvm/Support/Error.h"
+#include "llvm/TargetParser/Triple.h"
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct TargetOptions {
   /// Extra "+feature,-feature" list appended to the CPU's.
   std::string features;
   unsigned optLevel = 3;
+
+  /// `triple`, or the host's when it is empty.
+  llvm::Triple getTriple() const;
 };
 
 /// A PIC target machine for `options`; errors name the triple/CPU.
