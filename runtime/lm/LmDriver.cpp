@@ -389,10 +389,10 @@ int lmMain(int argc, const char *const *argv, const ModelEntry &model) {
 
   WeightsBlob blob;
   bool ok =
-      !opt.weightsFile.empty() ? blob.mapFile(opt.weightsFile, info, &error)
+      !opt.weightsFile.empty() ? blob.loadFile(opt.weightsFile, info, &error)
       : info.weightsEmbedded ? blob.useEmbedded(model.embeddedBegin,
                                                 model.embeddedEnd, info, &error)
-                             : blob.mapFile(exe + ".weights", info, &error);
+                             : blob.loadFile(exe + ".weights", info, &error);
   if (!ok)
     return fail(error);
 

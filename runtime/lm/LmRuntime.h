@@ -62,8 +62,9 @@ void setNumThreads(int n);
 bool validateWeights(const std::string &name, const void *data, size_t size,
                      const ModelInfo &info, std::string *error);
 
-/// The weight blob: a read-only private mapping of a file, or the embedded
-/// bytes. Validated before it is handed out.
+/// The weight blob: a weights file, or the bytes embedded in the executable,
+/// read into huge-page memory (the embedded bytes are used in place where
+/// the executable's file cannot be read). Validated before it is handed out.
 class WeightsBlob {
 public:
   WeightsBlob() = default;
@@ -71,8 +72,9 @@ public:
   WeightsBlob(const WeightsBlob &) = delete;
   WeightsBlob &operator=(const WeightsBlob &) = delete;
 
-  bool mapFile(const std::string &path, const ModelInfo &info,
-               std::string *error);
+  /// Reads the weights file `path` into huge-page memory and validates it.
+  bool loadFile(const std::string &path, const ModelInfo &info,
+                std::string *error);
   bool useEmbedded(const unsigned char *begin, const unsigned char *end,
                    const ModelInfo &info, std::string *error);
   const unsigned char *data() const { return bytes; }

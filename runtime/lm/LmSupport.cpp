@@ -301,8 +301,8 @@ bool WeightsBlob::loadFrom(int fd, off_t offset, size_t size,
   return true;
 }
 
-bool WeightsBlob::mapFile(const std::string &path, const ModelInfo &info,
-                          std::string *error) {
+bool WeightsBlob::loadFile(const std::string &path, const ModelInfo &info,
+                           std::string *error) {
   release();
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
