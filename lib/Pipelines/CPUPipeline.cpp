@@ -24,43 +24,53 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/ADT/DenseMap.h"
-
-#include <memory>
-#include <mutex>
 
 using namespace mlir;
 
 /// Largest buffer promoted to the stack (a [1, 3072] f32 activation is
-/// 12 KiB), and the most stack a function's promoted buffers may take (the
-/// 8 MiB main stack also holds the runtime's frames).
+/// 12 KiB), and the most stack a function's buffers may take (the 8 MiB main
+/// stack also holds the runtime's frames).
 static constexpr int64_t kMaxStackBufferBytes = 64 * 1024;
 static constexpr int64_t kStackBudgetBytes = 1024 * 1024;
 
-namespace {
-/// Bytes of promoted buffers per function; the nested pass may run on
-/// several functions at once.
-class StackBudget {
-public:
-  bool take(Operation *func, int64_t bytes) {
-    std::lock_guard<std::mutex> lock(mutex);
-    int64_t &used = usedBytes[func];
-    if (used + bytes > kStackBudgetBytes)
-      return false;
-    used += bytes;
-    return true;
-  }
+/// The bytes of `op` if it is a static memref.alloc or memref.alloca at the
+/// top level of a function, else 0.
+static int64_t topLevelStaticBytes(Operation *op) {
+  if (!isa<memref::AllocOp, memref::AllocaOp>(op) ||
+      !isa<func::FuncOp>(op->getParentOp()))
+    return 0;
+  auto type = cast<MemRefType>(op->getResult(0).getType());
+  if (!type.hasStaticShape())
+    return 0;
+  return type.getNumElements() *
+         llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+}
 
-private:
-  std::mutex mutex;
-  llvm::DenseMap<Operation *, int64_t> usedBytes;
-};
-} // namespace
+/// Whether `alloc` goes on the stack: a static buffer of at most
+/// kMaxStackBufferBytes at the top level of a function, with the function's
+/// stack buffers before it (earlier promotions included) and itself within
+/// kStackBudgetBytes. Stateless, so that functions may run in parallel.
+static bool fitsOnStack(Value alloc) {
+  Operation *def = alloc.getDefiningOp();
+  int64_t bytes = def ? topLevelStaticBytes(def) : 0;
+  if (bytes == 0 || bytes > kMaxStackBufferBytes)
+    return false;
+  // The stack already taken: the allocas before it (promoted or not).
+  int64_t before = 0;
+  for (Operation &op : *def->getBlock()) {
+    if (&op == def)
+      break;
+    if (isa<memref::AllocaOp>(op))
+      before += topLevelStaticBytes(&op);
+  }
+  return before + bytes <= kStackBudgetBytes;
+}
 
 void mlir::tfc::buildTfmToLinalgPipeline(OpPassManager &pm,
                                          const CPUPipelineOptions &options) {
@@ -120,19 +130,8 @@ void mlir::tfc::buildLinalgToLLVMPipeline(OpPassManager &pm,
   // token. Not inside loops, whose allocas would pile up per iteration, and
   // at most kStackBudgetBytes per function (the allocas get no lifetime
   // markers, so the frame is their sum; a 7B model has ~400 such buffers).
-  auto budget = std::make_shared<StackBudget>();
   pm.addNestedPass<func::FuncOp>(
-      bufferization::createPromoteBuffersToStackPass([budget](Value alloc) {
-        auto type = dyn_cast<MemRefType>(alloc.getType());
-        Operation *def = alloc.getDefiningOp();
-        if (!type || !type.hasStaticShape() || !def ||
-            !isa<func::FuncOp>(def->getParentOp()))
-          return false;
-        int64_t bytes = type.getNumElements() *
-                        llvm::divideCeil(type.getElementTypeBitWidth(), 8);
-        return bytes <= kMaxStackBufferBytes &&
-               budget->take(def->getParentOp(), bytes);
-      }));
+      bufferization::createPromoteBuffersToStackPass(fitsOnStack));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 
